@@ -1,0 +1,13 @@
+"""Settings for pytest: fast password hashing, in-memory e-mail and cache, plain static storage."""
+
+import tempfile
+
+from .base import *  # noqa: F403
+
+SECRET_KEY = "django-insecure-tests-only"
+DEBUG = False
+ALLOWED_HOSTS = ["*"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Uploaded files land in a temp dir; tests/conftest.py gives each test its own.
+MEDIA_ROOT = tempfile.mkdtemp(prefix="clinic-test-media-")

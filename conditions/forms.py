@@ -1,0 +1,60 @@
+"""Forms behind the public filters and search: bad input becomes a message on the page, never an error."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import BodyRegion, Condition, ResearchArticle
+
+SEARCH_MAX_LENGTH = 200
+
+
+class ConditionFilterForm(forms.Form):
+    region = forms.ChoiceField(
+        label=_("Body region"), choices=[("", _("All body regions")), *BodyRegion.choices], required=False
+    )
+
+
+class ResearchFilterForm(forms.Form):
+    condition = forms.ModelChoiceField(
+        label=_("Condition"),
+        queryset=Condition.objects.published().only("name", "slug").order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All conditions"),
+    )
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        years = ResearchArticle.objects.published().exclude(year=None).order_by("-year").values_list("year", flat=True)
+        self.fields["year"].choices = [("", _("All years")), *((year, year) for year in years.distinct())]
+
+    def filter(self, articles):
+        """Apply the valid filters; an invalid one (unknown condition, odd year) is shown as an error and ignored."""
+        if not self.is_bound:
+            return articles
+        self.is_valid()
+        data = self.cleaned_data
+        if data.get("condition"):
+            articles = articles.filter(condition_links__condition=data["condition"])
+        if data.get("year"):
+            articles = articles.filter(year=data["year"])
+        return articles
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search conditions, treatments and research"),
+        max_length=SEARCH_MAX_LENGTH,
+        strip=True,
+        error_messages={
+            "required": _("Type a word to search for, such as a condition, a symptom or a treatment."),
+            "max_length": _("Please use a shorter search, at most %(limit_value)d characters."),
+        },
+    )
+
+    def clean_q(self):
+        query = self.cleaned_data["q"]
+        if not any(character.isalnum() for character in query):
+            raise forms.ValidationError(_("Type a word to search for, such as a condition, a symptom or a treatment."))
+        return query

@@ -1,0 +1,498 @@
+"""Content of the clinic site: conditions, the treatments the clinic offers, and the research behind them."""
+
+import re
+from itertools import groupby
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .fields import RichTextField
+from .sanitize import is_blank_html
+from .uploads import ImageUploadValidator, hero_image_path
+
+# --- Publication -----------------------------------------------------------------------------------
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    PUBLISHED = "published", _("Published")
+
+
+class PublishableQuerySet(models.QuerySet):
+    def published(self):
+        """Published and due: a future `published_at` keeps a page scheduled, with no cron job."""
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+
+    def visible_to(self, user):
+        """What `user` may open on the public site: staff who can edit the model also see drafts (preview)."""
+        opts = self.model._meta
+        if user.is_authenticated and user.is_staff and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+            return self
+        return self.published()
+
+
+class Publishable(models.Model):
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
+    published_at = models.DateTimeField(
+        _("publish at"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Set a future date and time to schedule the page. Left empty, publishing uses the current time."),
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_published(self):
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
+
+    @property
+    def is_scheduled(self):
+        return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
+
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
+
+class Reviewed(models.Model):
+    """Medical review: who last checked the page, when, and when it is due again."""
+
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    next_review_due = models.DateField(_("next review due"), null=True, blank=True, db_index=True)
+    reviewed_by = models.CharField(
+        _("reviewed by"),
+        max_length=200,
+        blank=True,
+        help_text=_('Name and credentials as patients should read them, e.g. "Arif Hussain, DO".'),
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def is_review_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    def clean(self):
+        super().clean()
+        if self.last_reviewed and self.next_review_due and self.next_review_due < self.last_reviewed:
+            raise ValidationError({"next_review_due": _("The next review cannot be due before the last review.")})
+        if self.last_reviewed and not self.reviewed_by:
+            raise ValidationError({"reviewed_by": _("Say who reviewed the page.")})
+
+
+def review_dates_in_order(prefix):
+    return models.CheckConstraint(
+        condition=Q(next_review_due__isnull=True) | Q(last_reviewed__isnull=True)
+        | Q(next_review_due__gte=models.F("last_reviewed")),
+        name=f"{prefix}_review_due_after_last_review",
+    )
+
+
+# --- Treatments ------------------------------------------------------------------------------------
+
+
+class TreatmentCategory(models.TextChoices):
+    """In the order a condition page usually discusses them (the seed: surgery, injections, advanced)."""
+
+    SURGICAL = "surgical", _("Surgical options")
+    INJECTION = "injection", _("Injection therapy")
+    ADVANCED = "advanced", _("Advanced treatment (neuromodulation)")
+    MEDICATION = "medication", _("Medication")
+    REHABILITATION = "rehabilitation", _("Physical therapy and rehabilitation")
+    PSYCHOLOGICAL = "psychological", _("Psychological support and self-management")
+
+    @property
+    def is_procedure(self):
+        return self in {self.SURGICAL, self.INJECTION, self.ADVANCED}
+
+
+class TreatmentQuerySet(PublishableQuerySet):
+    def for_index(self):
+        return self.only("name", "slug", "category", "summary", "status", "published_at").order_by("category", "name")
+
+
+class Treatment(Publishable):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /treatments/<slug>/"))
+    category = models.CharField(_("category"), max_length=20, choices=TreatmentCategory, db_index=True)
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two plain sentences for listings and search engines (300 characters at most)."),
+    )
+    body = RichTextField(_("body"), blank=True, help_text=_("What the treatment is, how it is done, what to expect."))
+
+    objects = TreatmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("treatment")
+        verbose_name_plural = _("treatments")
+        permissions = [("publish_treatment", "Can publish treatments")]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:treatment-detail", kwargs={"slug": self.slug})
+
+    @property
+    def category_label(self):
+        return TreatmentCategory(self.category).label
+
+    def clean(self):
+        super().clean()
+        if self.status == Status.PUBLISHED and is_blank_html(self.body):
+            raise ValidationError({"body": _("A published treatment needs a body.")})
+
+
+# --- Research articles -----------------------------------------------------------------------------
+
+DOI_PATTERN = re.compile(r"^10\.\d{4,9}/\S+$")
+DOI_PREFIXES = re.compile(r"^(https?://(dx\.)?doi\.org/|doi:\s*)", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str:
+    """`https://doi.org/10.1/X` and `doi:10.1/X` both become `10.1/X` (DOIs compare case-insensitively)."""
+    return DOI_PREFIXES.sub("", (value or "").strip())
+
+
+def validate_doi(value):
+    if not DOI_PATTERN.match(normalize_doi(value)):
+        raise ValidationError(
+            _('"%(value)s" is not a DOI. A DOI looks like 10.1111/papr.12088.'), code="invalid_doi", params={"value": value}
+        )
+
+
+validate_pmid = RegexValidator(r"^[1-9]\d{0,8}$", _("A PubMed ID is a number of up to 9 digits, e.g. 23682788."))
+
+
+class ResearchArticleQuerySet(PublishableQuerySet):
+    def with_authors(self):
+        return self.prefetch_related(Prefetch("authors", queryset=ArticleAuthor.objects.order_by("position")))
+
+    def for_listing(self):
+        return self.published().with_authors().order_by("-year", "title")
+
+
+class ResearchArticle(Publishable):
+    title = models.CharField(_("title"), max_length=500)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /research/<slug>/"))
+    journal = models.CharField(_("journal"), max_length=300, blank=True)
+    journal_abbreviation = models.CharField(
+        _("journal abbreviation"), max_length=100, blank=True, help_text=_('NLM abbreviation for citations, e.g. "Pain Pract".')
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)], db_index=True
+    )
+    volume = models.CharField(_("volume"), max_length=20, blank=True)
+    issue = models.CharField(_("issue"), max_length=20, blank=True)
+    pages = models.CharField(_("pages"), max_length=30, blank=True, help_text=_("e.g. 64-78"))
+    doi = models.CharField(
+        _("DOI"), max_length=200, blank=True, validators=[validate_doi], help_text=_("e.g. 10.1111/papr.12088")
+    )
+    pmid = models.CharField(_("PubMed ID"), max_length=9, blank=True, validators=[validate_pmid])
+    url = models.URLField(_("link"), max_length=500, blank=True, help_text=_("Publisher page, when there is no DOI."))
+    abstract = models.TextField(_("abstract"), blank=True, help_text=_("Plain text; blank lines separate paragraphs."))
+    treatments = models.ManyToManyField(
+        Treatment, blank=True, related_name="research_articles", verbose_name=_("treatments")
+    )
+
+    objects = ResearchArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "title"]
+        verbose_name = _("research article")
+        verbose_name_plural = _("research articles")
+        permissions = [("publish_researcharticle", "Can publish research articles")]
+        constraints = [
+            # Unique when present; DOIs are case-insensitive.
+            models.UniqueConstraint(Lower("doi"), condition=~Q(doi=""), name="research_unique_doi"),
+            models.UniqueConstraint(fields=["pmid"], condition=~Q(pmid=""), name="research_unique_pmid"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("conditions:article-detail", kwargs={"slug": self.slug})
+
+    def save(self, *args, **kwargs):
+        self.doi = normalize_doi(self.doi)
+        self.pmid = (self.pmid or "").strip()
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        super().clean()
+        self.doi = normalize_doi(self.doi)
+        if self.doi and ResearchArticle.objects.exclude(pk=self.pk).filter(doi__iexact=self.doi).exists():
+            raise ValidationError({"doi": _("Another article already has this DOI.")})
+        if self.pmid and ResearchArticle.objects.exclude(pk=self.pk).filter(pmid=self.pmid).exists():
+            raise ValidationError({"pmid": _("Another article already has this PubMed ID.")})
+
+    @property
+    def author_list(self):
+        """Authors in order as "Hussain A, Erdek M" (uses the prefetched authors)."""
+        return ", ".join(author.short_name for author in self.authors.all())
+
+    @property
+    def doi_url(self):
+        return f"https://doi.org/{self.doi}" if self.doi else ""
+
+    @property
+    def pubmed_url(self):
+        return f"https://pubmed.ncbi.nlm.nih.gov/{self.pmid}/" if self.pmid else ""
+
+    @property
+    def citation_source(self):
+        """`Pain Pract. 2014;14(1):64-78.` (AMA): journal, year, volume, issue, pages, as far as they are known."""
+        journal = self.journal_abbreviation or self.journal
+        text = f"{journal.rstrip('.')}." if journal else ""
+        locator = str(self.year or "")
+        if self.volume:
+            locator += f";{self.volume}"
+            if self.issue:
+                locator += f"({self.issue})"
+        if self.pages:
+            locator += f":{self.pages}"
+        if locator:
+            text = f"{text} {locator}." if text else f"{locator}."
+        return text
+
+
+class ArticleAuthor(models.Model):
+    article = models.ForeignKey(ResearchArticle, on_delete=models.CASCADE, related_name="authors")
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    family_name = models.CharField(_("family name"), max_length=100, help_text=_("Or a group name, e.g. a society."))
+    given_names = models.CharField(_("given names"), max_length=100, blank=True)
+    credentials = models.CharField(_("credentials"), max_length=50, blank=True, help_text=_("e.g. DO, MD, PhD"))
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self):
+        name = f"{self.given_names} {self.family_name}".strip()
+        return f"{name}, {self.credentials}" if self.credentials else name
+
+    @property
+    def short_name(self):
+        """Family name and initials, as citations print them: "Michael J. Erdek" -> "Erdek MJ"."""
+        initials = "".join(part[0].upper() for part in re.split(r"[\s.\-]+", self.given_names) if part)
+        return f"{self.family_name} {initials}".strip()
+
+
+# --- Conditions ------------------------------------------------------------------------------------
+
+
+class BodyRegion(models.TextChoices):
+    HEAD = "head-face", _("Head and face")
+    NECK = "neck", _("Neck")
+    SHOULDER_ARM = "shoulder-arm", _("Shoulder and arm")
+    MID_BACK = "mid-back", _("Mid back")
+    LOW_BACK = "low-back", _("Low back")
+    HIP_PELVIS = "hip-pelvis", _("Hip and pelvis")
+    LEG_FOOT = "leg-foot", _("Leg and foot")
+    WHOLE_BODY = "whole-body", _("Whole body and nerves")
+
+
+class ConditionQuerySet(PublishableQuerySet):
+    def for_index(self):
+        """Just what the A–Z index and listings show."""
+        return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
+
+    def for_page(self, sidebar_limit=None):
+        """A condition page in a constant number of queries: the page, its treatments, its articles, their authors."""
+        return self.prefetch_related(
+            Prefetch(
+                "condition_treatments",
+                queryset=ConditionTreatment.objects.filter(treatment__in=Treatment.objects.published())
+                .select_related("treatment")
+                .order_by("position", "pk"),
+                to_attr="published_treatment_links",
+            ),
+            Prefetch(
+                "condition_articles",
+                queryset=ConditionArticle.objects.filter(article__in=ResearchArticle.objects.published())
+                .select_related("article")
+                .prefetch_related(Prefetch("article__authors", queryset=ArticleAuthor.objects.order_by("position")))
+                .order_by("position", "pk"),
+                to_attr="published_article_links",
+            ),
+        )
+
+
+class Condition(Publishable, Reviewed):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /conditions/<slug>/"))
+    alternate_names = models.TextField(
+        _("also called"),
+        blank=True,
+        help_text=_('Other names patients and doctors use, one per line, e.g. "Failed Back Surgery Syndrome". '
+                    "Search finds the page by these."),
+    )
+    summary = models.TextField(
+        _("summary"),
+        max_length=300,
+        help_text=_("One or two plain sentences for listings and search engines (300 characters at most)."),
+    )
+    body_region = models.CharField(_("body region"), max_length=20, choices=BodyRegion, db_index=True)
+    hero_image = models.ImageField(
+        _("image"), upload_to=hero_image_path, blank=True, validators=[ImageUploadValidator()]
+    )
+    hero_image_alt = models.CharField(
+        _("image description (alt text)"),
+        max_length=250,
+        blank=True,
+        help_text=_("Required with an image: what the image shows, for patients who cannot see it."),
+    )
+
+    overview = RichTextField(_("overview"), blank=True, help_text=_("What the condition is and who gets it."))
+    symptoms = RichTextField(_("symptoms"), blank=True)
+    causes = RichTextField(_("causes"), blank=True)
+    diagnosis = RichTextField(_("screening and diagnosis"), blank=True)
+    treatment_notes = RichTextField(
+        _("about treatment"),
+        blank=True,
+        help_text=_("General notes shown above the treatment options, e.g. how treatment depends on the cause."),
+    )
+    when_to_see_doctor = RichTextField(_("when to see a doctor"), blank=True)
+    urgent_warning = RichTextField(
+        _("urgent warning"),
+        blank=True,
+        help_text=_("Red flags that need care the same day (shown as a prominent callout). Leave empty if none."),
+    )
+
+    treatments = models.ManyToManyField(
+        Treatment, through="ConditionTreatment", related_name="conditions", blank=True, verbose_name=_("treatments")
+    )
+    research_articles = models.ManyToManyField(
+        ResearchArticle,
+        through="ConditionArticle",
+        related_name="conditions",
+        blank=True,
+        verbose_name=_("related research articles"),
+    )
+
+    objects = ConditionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("condition")
+        verbose_name_plural = _("conditions")
+        permissions = [("publish_condition", "Can publish conditions and set review dates")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hero_image="") | ~Q(hero_image_alt=""), name="condition_hero_image_has_alt_text"
+            ),
+            review_dates_in_order("condition"),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.hero_image and not self.hero_image_alt.strip():
+            raise ValidationError({"hero_image_alt": _("Describe the image for patients who cannot see it.")})
+        if self.status == Status.PUBLISHED and is_blank_html(self.overview):
+            raise ValidationError({"overview": _("A published condition needs an overview.")})
+
+    @property
+    def alternate_name_list(self):
+        return [line.strip() for line in self.alternate_names.splitlines() if line.strip()]
+
+    @property
+    def index_letter(self):
+        first = self.name[:1].upper()
+        return first if first.isalpha() else "#"
+
+    @property
+    def body_region_label(self):
+        return BodyRegion(self.body_region).label
+
+    def treatment_groups(self):
+        """[(category label, [ConditionTreatment, ...]), ...]: grouped by category in the order the editor gave.
+
+        Needs `for_page()`; a category appears where its first treatment stands in the editor's list.
+        """
+        links = self.published_treatment_links
+        order = {}
+        for link in links:
+            order.setdefault(link.treatment.category, len(order))
+        links = sorted(links, key=lambda link: order[link.treatment.category])  # stable: keeps the editor's order
+        return [
+            (TreatmentCategory(category).label, list(group))
+            for category, group in groupby(links, key=lambda link: link.treatment.category)
+        ]
+
+    def sidebar_articles(self):
+        """The related articles the editor ordered, published only, at most SIDEBAR_ARTICLE_LIMIT."""
+        return [link.article for link in self.published_article_links[: settings.SIDEBAR_ARTICLE_LIMIT]]
+
+
+class ConditionTreatment(models.Model):
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="condition_treatments")
+    treatment = models.ForeignKey(
+        Treatment, on_delete=models.PROTECT, related_name="condition_links", verbose_name=_("treatment")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+    note = models.TextField(
+        _("note for this condition"),
+        blank=True,
+        help_text=_("Plain text shown with the treatment on this condition's page, e.g. when it is the right choice."),
+    )
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("treatment option")
+        verbose_name_plural = _("treatment options")
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "treatment"], name="condition_treatment_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.condition} – {self.treatment}"
+
+
+class ConditionArticle(models.Model):
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="condition_articles")
+    article = models.ForeignKey(
+        ResearchArticle, on_delete=models.PROTECT, related_name="condition_links", verbose_name=_("article")
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("related research article")
+        verbose_name_plural = _("related research articles")
+        constraints = [
+            models.UniqueConstraint(fields=["condition", "article"], name="condition_article_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.condition} – {self.article}"

@@ -1,0 +1,48 @@
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Condition, ResearchArticle, Treatment
+
+
+class PublishedSitemap(Sitemap):
+    model = None
+    priority = 0.6
+
+    def items(self):
+        return self.model.objects.published().only("slug", "updated_at").order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated_at
+
+
+class ConditionSitemap(PublishedSitemap):
+    model = Condition
+    priority = 0.9
+
+
+class TreatmentSitemap(PublishedSitemap):
+    model = Treatment
+    priority = 0.8
+
+
+class ResearchSitemap(PublishedSitemap):
+    model = ResearchArticle
+    priority = 0.4
+
+
+class IndexPagesSitemap(Sitemap):
+    priority = 1.0
+
+    def items(self):
+        return ["conditions:home", "conditions:condition-list", "conditions:treatment-list", "conditions:article-list"]
+
+    def location(self, item):
+        return reverse(item)
+
+
+sitemaps = {
+    "pages": IndexPagesSitemap,
+    "conditions": ConditionSitemap,
+    "treatments": TreatmentSitemap,
+    "research": ResearchSitemap,
+}

@@ -1,0 +1,181 @@
+"""Public pages. Each starts from `published()` (staff may preview drafts) and runs a fixed number of queries."""
+
+from itertools import groupby
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+from django.views.generic import DetailView, ListView, TemplateView
+
+from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
+from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
+from .search import search_site
+
+
+class PreviewableDetailView(DetailView):
+    """Published items for everyone; staff who may edit the model also see drafts, marked as a preview."""
+
+    def get_queryset(self):
+        return self.model.objects.visible_to(self.request.user)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        if not self.object.is_published:
+            add_never_cache_headers(response)  # a draft preview must never be cached by a browser or proxy
+        return response
+
+
+def group_treatments_by_category(treatments):
+    """[(category label, [treatments])] in the category order of TreatmentCategory; `treatments` sorted by category."""
+    order = {value: index for index, value in enumerate(TreatmentCategory.values)}
+    treatments = sorted(treatments, key=lambda treatment: (order[treatment.category], treatment.name))
+    return [
+        (TreatmentCategory(category).label, list(items))
+        for category, items in groupby(treatments, key=lambda treatment: treatment.category)
+    ]
+
+
+class HomeView(TemplateView):
+    template_name = "conditions/home.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            conditions=Condition.objects.published().for_index(),
+            treatment_groups=group_treatments_by_category(Treatment.objects.published().for_index()),
+            latest_articles=ResearchArticle.objects.for_listing().order_by("-published_at", "title")[:5],
+            **kwargs,
+        )
+
+
+class ConditionListView(ListView):
+    """The A–Z index, grouped by first letter, optionally narrowed to one body region."""
+
+    template_name = "conditions/condition_list.html"
+    context_object_name = "conditions"
+
+    def get_queryset(self):
+        self.filter_form = ConditionFilterForm(self.request.GET or None)
+        conditions = Condition.objects.published().for_index()
+        if self.filter_form.is_valid() and self.filter_form.cleaned_data["region"]:
+            conditions = conditions.filter(body_region=self.filter_form.cleaned_data["region"])
+        return conditions
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        conditions = list(context["conditions"])
+        region = self.filter_form.cleaned_data.get("region") if self.filter_form.is_bound else ""
+        context.update(
+            letters=[(letter, list(items)) for letter, items in groupby(conditions, key=lambda c: c.index_letter)],
+            filter_form=self.filter_form,
+            regions=BodyRegion.choices,
+            current_region=region,
+            current_region_label=BodyRegion(region).label if region else "",
+        )
+        return context
+
+
+class ConditionDetailView(PreviewableDetailView):
+    model = Condition
+    template_name = "conditions/condition_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().for_page()
+
+
+class TreatmentListView(TemplateView):
+    template_name = "conditions/treatment_list.html"
+
+    def get_context_data(self, **kwargs):
+        treatments = Treatment.objects.published().for_index()
+        return super().get_context_data(treatment_groups=group_treatments_by_category(treatments), **kwargs)
+
+
+class TreatmentDetailView(PreviewableDetailView):
+    model = Treatment
+    template_name = "conditions/treatment_detail.html"
+
+    def get_context_data(self, **kwargs):
+        treatment = self.object
+        return super().get_context_data(
+            conditions=Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index(),
+            articles=treatment.research_articles.for_listing(),
+            **kwargs,
+        )
+
+
+class ResearchListView(ListView):
+    template_name = "conditions/article_list.html"
+    context_object_name = "articles"
+    paginate_by = settings.RESEARCH_PAGE_SIZE
+
+    def get_queryset(self):
+        self.filter_form = ResearchFilterForm(self.request.GET or None)
+        return self.filter_form.filter(ResearchArticle.objects.for_listing())
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
+        # Keep the filters when paging.
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["filter_query"] = query.urlencode()
+        return context
+
+
+class ResearchDetailView(PreviewableDetailView):
+    model = ResearchArticle
+    template_name = "conditions/article_detail.html"
+
+    def get_queryset(self):
+        return super().get_queryset().with_authors()
+
+    def get_context_data(self, **kwargs):
+        article = self.object
+        return super().get_context_data(
+            conditions=Condition.objects.published().filter(condition_articles__article=article).for_index(),
+            treatments=article.treatments.published().for_index(),
+            **kwargs,
+        )
+
+
+def search(request):
+    form = SearchForm(request.GET or None)
+    results = search_site(form.cleaned_data["q"]) if form.is_valid() else None
+    return render(request, "conditions/search.html", {"form": form, "results": results})
+
+
+@require_GET
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def healthz(request):
+    """The process is up. Touches no database, so a database outage does not restart healthy app servers."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database and the cache answer. 503 otherwise, so a load balancer skips this server."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        checks["database"] = "unavailable"
+    try:
+        cache.set("readyz", "ok", 5)
+        checks["cache"] = "ok" if cache.get("readyz") == "ok" else "unavailable"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+
