@@ -103,7 +103,7 @@ class TreatmentDetailView(PreviewableDetailView):
         treatment = self.object
         return super().get_context_data(
             conditions=Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index(),
-            articles=treatment.research_articles.for_listing(),
+            articles=treatment.research_articles.for_listing()[: settings.SIDEBAR_ARTICLE_LIMIT],
             **kwargs,
         )
 
@@ -145,7 +145,8 @@ class ResearchDetailView(PreviewableDetailView):
 def search(request):
     form = SearchForm(request.GET or None)
     results = search_site(form.cleaned_data["q"]) if form.is_valid() else None
-    return render(request, "conditions/search.html", {"form": form, "results": results})
+    query = form.data.get("q", "") if form.is_bound else ""
+    return render(request, "conditions/search.html", {"form": form, "results": results, "search_query": query})
 
 
 @require_GET

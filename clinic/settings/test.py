@@ -11,3 +11,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Uploaded files land in a temp dir; tests/conftest.py gives each test its own.
 MEDIA_ROOT = tempfile.mkdtemp(prefix="clinic-test-media-")
+# Serve static files from the apps' folders without collectstatic (as runserver does).
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

@@ -1,0 +1,43 @@
+# Clinic CMS. `make run` serves the demo site; `make test` runs every test. DATABASE_URL selects PostgreSQL.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test lint format bench clean
+
+$(PY):
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13+ is needed (pyenv: pyenv install 3.13)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(PY) requirements.txt
+	$(PY) -m pip install --quiet -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	@touch $@
+
+## run: install, migrate, load the demo clinic, serve http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set)
+run: $(VENV)/.runtime
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py load_demo_content
+	$(PY) manage.py runserver 127.0.0.1:8000
+
+## test: install, check migrations, run the whole suite (REQUIRE_BROWSER=1 makes missing Chromium an error)
+test: $(VENV)/.dev
+	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py makemigrations --check --dry-run
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -rs
+
+## lint: ruff check and format check
+lint: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.dev
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts

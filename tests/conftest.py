@@ -1,0 +1,92 @@
+import os
+import shutil
+
+import pytest
+
+from .factories import StaffUserFactory
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """Each test writes uploads to its own temp dir, never to the project's media/."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
+def editor(db):
+    return StaffUserFactory(role="Editor")
+
+
+@pytest.fixture
+def reviewer(db):
+    return StaffUserFactory(role="Medical reviewer")
+
+
+@pytest.fixture
+def administrator(db):
+    return StaffUserFactory(role="Administrator")
+
+
+@pytest.fixture
+def login(client):
+    """`login(user)` logs the test client in as `user` and returns the client."""
+
+    def _login(user):
+        client.force_login(user)
+        return client
+
+    return _login
+
+
+# --- Browser tests -----------------------------------------------------------------------------------
+
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright. Skips without Chromium, except where REQUIRE_BROWSER=1 (CI)."""
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        if os.environ.get("REQUIRE_BROWSER") == "1":
+            pytest.fail(f"REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM} (apt-get install -y chromium)")
+        pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests need `apt-get install -y chromium`")
+    # Playwright's sync API runs an event loop in this thread; Django's ORM calls in the test are still sync.
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+            ],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, request):
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    failed = getattr(request.node, "rep_call", None)
+    if failed is not None and failed.failed:
+        os.makedirs("test-artifacts", exist_ok=True)
+        page.screenshot(path=f"test-artifacts/{request.node.name}.png", full_page=True)
+    context.close()
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    # Keep each phase's report on the test item, so fixtures can screenshot a failed browser test.
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

@@ -1,0 +1,113 @@
+"""factory_boy factories: published content by default, so tests say `status=Status.DRAFT` when they mean it."""
+
+from datetime import timedelta
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from conditions.models import (
+    ArticleAuthor,
+    BodyRegion,
+    Condition,
+    ConditionArticle,
+    ConditionTreatment,
+    ResearchArticle,
+    Status,
+    Treatment,
+    TreatmentCategory,
+)
+
+
+class PublishedFactory(factory.django.DjangoModelFactory):
+    status = Status.PUBLISHED
+    published_at = factory.LazyFunction(lambda: timezone.now() - timedelta(days=1))
+
+
+class TreatmentFactory(PublishedFactory):
+    class Meta:
+        model = Treatment
+
+    name = factory.Sequence(lambda n: f"Treatment {n}")
+    slug = factory.Sequence(lambda n: f"treatment-{n}")
+    category = TreatmentCategory.INJECTION
+    summary = "A short plain summary of the treatment."
+    body = "<p>How the treatment is done and what to expect.</p>"
+
+
+class ResearchArticleFactory(PublishedFactory):
+    class Meta:
+        model = ResearchArticle
+        skip_postgeneration_save = True
+
+    title = factory.Sequence(lambda n: f"Outcomes of interventional care, study {n}")
+    slug = factory.Sequence(lambda n: f"study-{n}")
+    journal = "Pain Practice"
+    journal_abbreviation = "Pain Pract"
+    year = 2014
+    volume = "14"
+    issue = "1"
+    pages = "64-78"
+
+    @factory.post_generation
+    def treatments(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.treatments.set(extracted)
+
+
+class ArticleAuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ArticleAuthor
+
+    article = factory.SubFactory(ResearchArticleFactory)
+    position = factory.Sequence(lambda n: n)
+    family_name = factory.Sequence(lambda n: f"Author{n}")
+    given_names = "Arif"
+
+
+class ConditionFactory(PublishedFactory):
+    class Meta:
+        model = Condition
+
+    name = factory.Sequence(lambda n: f"Condition {n}")
+    slug = factory.Sequence(lambda n: f"condition-{n}")
+    summary = "A short plain summary of the condition."
+    body_region = BodyRegion.LOW_BACK
+    overview = "<p>What the condition is.</p>"
+
+
+class ConditionTreatmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConditionTreatment
+
+    condition = factory.SubFactory(ConditionFactory)
+    treatment = factory.SubFactory(TreatmentFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class ConditionArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ConditionArticle
+
+    condition = factory.SubFactory(ConditionFactory)
+    article = factory.SubFactory(ResearchArticleFactory)
+    position = factory.Sequence(lambda n: n)
+
+
+class StaffUserFactory(factory.django.DjangoModelFactory):
+    """A staff account in one of the roles created by the migration: "Editor", "Medical reviewer", "Administrator"."""
+
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"staff{n}")
+    email = factory.LazyAttribute(lambda user: f"{user.username}@clinic.example")
+    is_staff = True
+    password = factory.django.Password("correct horse battery staple")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.groups.add(Group.objects.get(name=extracted))
