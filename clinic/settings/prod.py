@@ -33,3 +33,6 @@ CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+if not SECURE_HSTS_PRELOAD:
+    # Preloading is a commitment that is hard to undo, so it is opt-in (SECURE_HSTS_PRELOAD=1).
+    SILENCED_SYSTEM_CHECKS = ["security.W021"]
