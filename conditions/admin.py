@@ -55,6 +55,22 @@ class PublishableAdmin(admin.ModelAdmin):
         opts = self.opts
         return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
 
+    def has_change_permission(self, request, obj=None):
+        # Every word patients read has passed a reviewer: without `publish`, live (or scheduled) pages are read-only.
+        if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
+            return False
+        return super().has_change_permission(request, obj)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        obj = self.get_object(request, object_id) if request.method == "GET" else None
+        if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
+            messages.info(
+                request,
+                _("This page is published, so only a medical reviewer can change it. "
+                  "Ask a reviewer to withdraw it to draft if it needs rework."),
+            )
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def get_readonly_fields(self, request, obj=None):
         readonly = tuple(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):

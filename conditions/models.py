@@ -5,7 +5,7 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
@@ -134,6 +134,7 @@ class Treatment(Publishable):
     summary = models.TextField(
         _("summary"),
         max_length=300,
+        validators=[MaxLengthValidator(300)],  # TextField's max_length alone only limits the form
         help_text=_("One or two plain sentences for listings and search engines (300 characters at most)."),
     )
     body = RichTextField(_("body"), blank=True, help_text=_("What the treatment is, how it is done, what to expect."))
@@ -248,8 +249,11 @@ class ResearchArticle(Publishable):
 
     @property
     def author_list(self):
-        """Authors in order as "Hussain A, Erdek M" (uses the prefetched authors)."""
-        return ", ".join(author.short_name for author in self.authors.all())
+        """Authors as AMA prints them: "Hussain A, Erdek M"; more than 6 become the first 3 and "et al"."""
+        authors = list(self.authors.all())  # uses the prefetched authors
+        if len(authors) > 6:
+            return ", ".join(author.short_name for author in authors[:3]) + ", et al"
+        return ", ".join(author.short_name for author in authors)
 
     @property
     def doi_url(self):
@@ -299,7 +303,9 @@ class ArticleAuthor(models.Model):
     @property
     def short_name(self):
         """Family name and initials, as citations print them: "Michael J. Erdek" -> "Erdek MJ"."""
-        initials = "".join(part[0].upper() for part in re.split(r"[\s.\-]+", self.given_names) if part)
+        # Lower-case particles ("Amanda C de C") are not initials: PubMed writes "Williams ACC".
+        parts = [part for part in re.split(r"[\s.\-]+", self.given_names) if part and not part.islower()]
+        initials = "".join(part[0].upper() for part in parts)
         return f"{self.family_name} {initials}".strip()
 
 
@@ -355,6 +361,7 @@ class Condition(Publishable, Reviewed):
     summary = models.TextField(
         _("summary"),
         max_length=300,
+        validators=[MaxLengthValidator(300)],  # TextField's max_length alone only limits the form
         help_text=_("One or two plain sentences for listings and search engines (300 characters at most)."),
     )
     body_region = models.CharField(_("body region"), max_length=20, choices=BodyRegion, db_index=True)
@@ -382,6 +389,15 @@ class Condition(Publishable, Reviewed):
         _("urgent warning"),
         blank=True,
         help_text=_("Red flags that need care the same day (shown as a prominent callout). Leave empty if none."),
+    )
+
+    wordpress_id = models.PositiveIntegerField(
+        _("WordPress post ID"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("Set when the page was imported from the old WordPress site; re-imports update this page."),
     )
 
     treatments = models.ManyToManyField(

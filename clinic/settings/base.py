@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     # Before staticfiles so runserver serves static files the way production (WhiteNoise) does.
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.sites",
+    "django.contrib.redirects",
     "django.contrib.sitemaps",
     "django_ckeditor_5",
     "conditions",
@@ -49,7 +51,10 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Old addresses (renamed slugs, the WordPress site's URLs) answer 301 instead of 404.
+    "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
 ]
+SITE_ID = 1
 
 ROOT_URLCONF = "clinic.urls"
 
