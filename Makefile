@@ -25,8 +25,10 @@ run: $(VENV)/.runtime
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py runserver 127.0.0.1:8000
 
-## test: install, check migrations, run the whole suite (REQUIRE_BROWSER=1 makes missing Chromium an error)
+## test: install, lint, check migrations, run the whole suite (REQUIRE_BROWSER=1 makes missing Chromium an error)
 test: $(VENV)/.dev
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -rs
 

@@ -66,8 +66,10 @@ class PublishableAdmin(admin.ModelAdmin):
         if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
             messages.info(
                 request,
-                _("This page is published, so only a medical reviewer can change it. "
-                  "Ask a reviewer to withdraw it to draft if it needs rework."),
+                _(
+                    "This page is published, so only a medical reviewer can change it. "
+                    "Ask a reviewer to withdraw it to draft if it needs rework."
+                ),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
@@ -188,4 +190,3 @@ class ResearchArticleAdmin(PublishableAdmin):
         (None, {"fields": ("abstract", "treatments")}),
         (_("Publication"), {"fields": PublishableAdmin.publication_fields}),
     )
-

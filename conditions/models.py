@@ -55,6 +55,11 @@ class Publishable(models.Model):
     class Meta:
         abstract = True
 
+    def save(self, *args, **kwargs):
+        if self.status == Status.PUBLISHED and self.published_at is None:
+            self.published_at = timezone.now()
+        super().save(*args, **kwargs)
+
     @property
     def is_published(self):
         return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at <= timezone.now()
@@ -62,11 +67,6 @@ class Publishable(models.Model):
     @property
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
-
-    def save(self, *args, **kwargs):
-        if self.status == Status.PUBLISHED and self.published_at is None:
-            self.published_at = timezone.now()
-        super().save(*args, **kwargs)
 
 
 class Reviewed(models.Model):
@@ -98,7 +98,8 @@ class Reviewed(models.Model):
 
 def review_dates_in_order(prefix):
     return models.CheckConstraint(
-        condition=Q(next_review_due__isnull=True) | Q(last_reviewed__isnull=True)
+        condition=Q(next_review_due__isnull=True)
+        | Q(last_reviewed__isnull=True)
         | Q(next_review_due__gte=models.F("last_reviewed")),
         name=f"{prefix}_review_due_after_last_review",
     )
@@ -129,7 +130,9 @@ class TreatmentQuerySet(PublishableQuerySet):
 
 class Treatment(Publishable):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /treatments/<slug>/"))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The page address: /treatments/<slug>/")
+    )
     category = models.CharField(_("category"), max_length=20, choices=TreatmentCategory, db_index=True)
     summary = models.TextField(
         _("summary"),
@@ -177,7 +180,9 @@ def normalize_doi(value: str) -> str:
 def validate_doi(value):
     if not DOI_PATTERN.match(normalize_doi(value)):
         raise ValidationError(
-            _('"%(value)s" is not a DOI. A DOI looks like 10.1111/papr.12088.'), code="invalid_doi", params={"value": value}
+            _('"%(value)s" is not a DOI. A DOI looks like 10.1111/papr.12088.'),
+            code="invalid_doi",
+            params={"value": value},
         )
 
 
@@ -197,7 +202,10 @@ class ResearchArticle(Publishable):
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /research/<slug>/"))
     journal = models.CharField(_("journal"), max_length=300, blank=True)
     journal_abbreviation = models.CharField(
-        _("journal abbreviation"), max_length=100, blank=True, help_text=_('NLM abbreviation for citations, e.g. "Pain Pract".')
+        _("journal abbreviation"),
+        max_length=100,
+        blank=True,
+        help_text=_('NLM abbreviation for citations, e.g. "Pain Pract".'),
     )
     year = models.PositiveSmallIntegerField(
         _("year"), null=True, blank=True, validators=[MinValueValidator(1800), MaxValueValidator(2100)], db_index=True
@@ -231,13 +239,13 @@ class ResearchArticle(Publishable):
     def __str__(self):
         return self.title
 
-    def get_absolute_url(self):
-        return reverse("conditions:article-detail", kwargs={"slug": self.slug})
-
     def save(self, *args, **kwargs):
         self.doi = normalize_doi(self.doi)
         self.pmid = (self.pmid or "").strip()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("conditions:article-detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()
@@ -351,12 +359,16 @@ class ConditionQuerySet(PublishableQuerySet):
 
 class Condition(Publishable, Reviewed):
     name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /conditions/<slug>/"))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The page address: /conditions/<slug>/")
+    )
     alternate_names = models.TextField(
         _("also called"),
         blank=True,
-        help_text=_('Other names patients and doctors use, one per line, e.g. "Failed Back Surgery Syndrome". '
-                    "Search finds the page by these."),
+        help_text=_(
+            'Other names patients and doctors use, one per line, e.g. "Failed Back Surgery Syndrome". '
+            "Search finds the page by these."
+        ),
     )
     summary = models.TextField(
         _("summary"),

@@ -179,4 +179,3 @@ def readyz(request):
         checks["cache"] = "unavailable"
     ready = all(value == "ok" for value in checks.values())
     return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
-

@@ -1,10 +1,11 @@
 """factory_boy factories: published content by default, so tests say `status=Status.DRAFT` when they mean it."""
 
 from datetime import timedelta
+from importlib import import_module
 
 import factory
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
 
 from conditions.models import (
@@ -110,4 +111,18 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def role(self, create, extracted, **kwargs):
         if create and extracted:
-            self.groups.add(Group.objects.get(name=extracted))
+            self.groups.add(role_group(extracted))
+
+
+ROLES = import_module("conditions.migrations.0002_roles").ROLES
+
+
+def role_group(name):
+    """The role's group as migration 0002 made it; rebuilt if a transactional test's flush removed it."""
+    group, created = Group.objects.get_or_create(name=name)
+    if created:
+        codenames = [permission.split(".") for permission in ROLES[name]]
+        group.permissions.set(
+            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames]
+        )
+    return group

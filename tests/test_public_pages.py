@@ -151,8 +151,12 @@ def test_condition_page_groups_treatments_by_category_in_the_editors_order(clien
 
 def test_unpublished_treatments_and_articles_stay_off_a_published_page(client):
     condition = ConditionFactory()
-    ConditionTreatmentFactory(condition=condition, treatment=TreatmentFactory(name="Secret draft therapy", status=Status.DRAFT))
-    ConditionArticleFactory(condition=condition, article=ResearchArticleFactory(title="Unpublished study", status=Status.DRAFT))
+    ConditionTreatmentFactory(
+        condition=condition, treatment=TreatmentFactory(name="Secret draft therapy", status=Status.DRAFT)
+    )
+    ConditionArticleFactory(
+        condition=condition, article=ResearchArticleFactory(title="Unpublished study", status=Status.DRAFT)
+    )
     page = html(client.get(condition.get_absolute_url()))
     assert "Secret draft therapy" not in page and "Unpublished study" not in page
 
@@ -253,7 +257,9 @@ def test_article_page_shows_citation_and_links(client):
 
 
 def test_search_finds_conditions_by_name_and_alternate_name(client):
-    ConditionFactory(name="Post Laminectomy Syndrome", alternate_names="Failed Back Surgery Syndrome\nFailed Back Syndrome")
+    ConditionFactory(
+        name="Post Laminectomy Syndrome", alternate_names="Failed Back Surgery Syndrome\nFailed Back Syndrome"
+    )
     ConditionFactory(name="Sciatica")
     by_alternate = client.get("/search/", {"q": "failed back syndrome"})
     assert by_alternate.status_code == 200
@@ -304,8 +310,17 @@ def test_every_public_page_has_a_skip_link_landmarks_and_one_h1(client):
     condition = condition_with(2)
     treatment = condition.treatments.first()
     article = condition.research_articles.first()
-    for url in ["/", "/conditions/", condition.get_absolute_url(), "/treatments/", treatment.get_absolute_url(),
-                "/research/", article.get_absolute_url(), "/search/?q=condition", "/conditions/missing/"]:
+    for url in [
+        "/",
+        "/conditions/",
+        condition.get_absolute_url(),
+        "/treatments/",
+        treatment.get_absolute_url(),
+        "/research/",
+        article.get_absolute_url(),
+        "/search/?q=condition",
+        "/conditions/missing/",
+    ]:
         page = html(client.get(url))
         assert 'href="#main-content"' in page and 'id="main-content"' in page, url
         assert page.count("<h1") == 1, url

@@ -12,7 +12,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def manage(*args, secret_key=None):
-    environment = {name: value for name, value in os.environ.items() if name != "SECRET_KEY"}
+    # Not DJANGO_ALLOW_ASYNC_UNSAFE either: browser tests set it for their own process only.
+    environment = {
+        name: value for name, value in os.environ.items() if name not in {"SECRET_KEY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    }
     environment["DJANGO_SETTINGS_MODULE"] = "clinic.settings.prod"
     if secret_key:
         environment["SECRET_KEY"] = secret_key

@@ -112,8 +112,6 @@ STORAGES = {
 
 # Uploaded images: largest accepted size, for hero images and images in the rich-text editor.
 MAX_IMAGE_UPLOAD_MB = int(os.environ.get("MAX_IMAGE_UPLOAD_MB", "5"))
-# Django refuses request bodies over this size before the upload views run (the images plus form fields).
-DATA_UPLOAD_MAX_MEMORY_SIZE = (MAX_IMAGE_UPLOAD_MB + 1) * 1024 * 1024
 
 # How many related research articles a condition page's sidebar shows at most.
 SIDEBAR_ARTICLE_LIMIT = int(os.environ.get("SIDEBAR_ARTICLE_LIMIT", "8"))
@@ -173,6 +171,7 @@ CKEDITOR_5_CONFIGS = {
     },
 }
 CKEDITOR_5_FILE_UPLOAD_PERMISSION = "staff"
+CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor-image-upload"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_MB
 # Uploads get random names; the uploader's file name never reaches the server's disk or the page.
