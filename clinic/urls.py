@@ -1,25 +1,37 @@
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
-from django.views.decorators.cache import cache_page
 
+from clinic.views import serve_media
 from conditions import views
 from conditions.sitemaps import sitemaps
 from conditions.uploads import editor_image_upload
 
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    # Before the admin's own URLs: two-factor sign-in and the admin's "Forgotten your password?" flow.
+    path(settings.ADMIN_URL, include("accounts.urls")),
+    path(f"{settings.ADMIN_URL}password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
+    path(f"{settings.ADMIN_URL}password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
+    path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path(settings.ADMIN_URL, admin.site.urls),  # ADMIN_URL, "admin/" unless configured
     # CKEditor 5's image upload endpoint (staff only, CSRF-protected), behind our image checks.
     path("ckeditor5/image_upload/", editor_image_upload, name="editor-image-upload"),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
-    path("sitemap.xml", cache_page(60 * 15)(sitemap), {"sitemaps": sitemaps}, name="sitemap"),
+    # Cached with the public pages (conditions/cache.py): a new page is listed as soon as it is published.
+    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
     path("robots.txt", views.robots_txt, name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("", include("conditions.urls")),
 ]
 
+# A database outage met outside a view (a session, a redirect lookup) still answers 503, not 500.
+handler500 = "clinic.views.server_error"
+
 if settings.DEBUG:
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+    # Development only: production media come from nginx or the bucket (docs/deploy.md).
+    urlpatterns += static(settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT)

@@ -1,14 +1,18 @@
 """Content of the clinic site: conditions, the treatments the clinic offers, and the research behind them."""
 
 import re
+from datetime import timedelta
 from itertools import groupby
 
+import reversion
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -22,7 +26,20 @@ from .uploads import ImageUploadValidator, hero_image_path
 
 class Status(models.TextChoices):
     DRAFT = "draft", _("Draft")
+    REVIEW = "review", _("Waiting for review")
     PUBLISHED = "published", _("Published")
+
+
+def add_months(day, months):
+    """`day` plus whole months; the 29th–31st fall back to the month's last day (29 Feb 2028 + 12 = 28 Feb 2029)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
 
 
 class PublishableQuerySet(models.QuerySet):
@@ -39,6 +56,18 @@ class PublishableQuerySet(models.QuerySet):
 
 
 class Publishable(models.Model):
+    """Draft → waiting for review → published, with an owner, an edit counter and optional draft copies.
+
+    A published page is changed through a *draft copy* (`draft_of` points at the live page): editors work on the
+    copy while patients keep reading the live page, and a reviewer publishes the copy's changes onto it.
+    """
+
+    #: Reverse relations (inline rows) copied with a draft copy and written back when it is published.
+    copied_rows = ()
+    #: Many-to-many fields copied likewise.
+    copied_m2m = ()
+    detail_url_name = ""
+
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.DRAFT, db_index=True)
     published_at = models.DateTimeField(
         _("publish at"),
@@ -49,6 +78,27 @@ class Publishable(models.Model):
     )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("last updated"), auto_now=True)
+    # Optimistic locking: every save adds one; a save based on an older number is refused (see admin forms).
+    edit_version = models.PositiveIntegerField(_("edit number"), default=1, editable=False)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        limit_choices_to={"is_staff": True},
+        help_text=_("The staff member responsible for keeping this page up to date (gets review reminders)."),
+    )
+    draft_of = models.ForeignKey(
+        "self",
+        verbose_name=_("draft copy of"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.CASCADE,
+        related_name="draft_copies",
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -58,7 +108,13 @@ class Publishable(models.Model):
     def save(self, *args, **kwargs):
         if self.status == Status.PUBLISHED and self.published_at is None:
             self.published_at = timezone.now()
+        if self.pk:
+            self.edit_version += 1
+            self.redirect_old_url()
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.detail_url_name, kwargs={"slug": self.slug})
 
     @property
     def is_published(self):
@@ -68,21 +124,121 @@ class Publishable(models.Model):
     def is_scheduled(self):
         return self.status == Status.PUBLISHED and self.published_at is not None and self.published_at > timezone.now()
 
+    def redirect_old_url(self):
+        """A published page whose slug changes keeps its old address: a 301 to the new one."""
+        from django.contrib.redirects.models import Redirect
+
+        stored = type(self).objects.filter(pk=self.pk).values("slug", "status").first()
+        if not stored or stored["slug"] == self.slug or stored["status"] != Status.PUBLISHED:
+            return
+        old_url = reverse(self.detail_url_name, kwargs={"slug": stored["slug"]})
+        new_url = self.get_absolute_url()
+        site_id = settings.SITE_ID
+        Redirect.objects.filter(site_id=site_id, old_path=new_url).delete()  # the new address is live again
+        Redirect.objects.filter(site_id=site_id, new_path=old_url).update(new_path=new_url)  # no chains
+        Redirect.objects.update_or_create(site_id=site_id, old_path=old_url, defaults={"new_path": new_url})
+
+    # --- Draft copies of live pages ----------------------------------------------------------------
+
+    def make_draft_copy(self, user=None):
+        """A draft copy of this page (and its inline rows) for editing while the live page stays up."""
+        copy = type(self).objects.get(pk=self.pk)
+        copy.pk = None
+        copy.id = None
+        copy._state.adding = True
+        copy.draft_of = self
+        copy.status = Status.DRAFT
+        copy.published_at = None
+        copy.edit_version = 1
+        copy.owner = user if user is not None and user.is_authenticated else self.owner
+        copy.slug = self._unique_copy_slug()
+        for field in self._meta.concrete_fields:
+            if field.unique and field.name not in {"id", "slug"}:
+                setattr(copy, field.attname, None)  # e.g. the WordPress post id belongs to the live page
+        copy.save()
+        self._copy_related(self, copy)
+        return copy
+
+    def _unique_copy_slug(self):
+        base = f"{self.slug[:180]}-draft"
+        slug, number = base, 1
+        while type(self).objects.filter(slug=slug).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        return slug
+
+    @classmethod
+    def _copy_related(cls, source, target):
+        for accessor in cls.copied_rows:
+            manager = getattr(target, accessor)
+            manager.all().delete()
+            fk_name = manager.field.name
+            for row in getattr(source, accessor).all():
+                row.pk = None
+                row.id = None
+                row._state.adding = True
+                setattr(row, fk_name, target)
+                row.save()
+        for name in cls.copied_m2m:
+            getattr(target, name).set(getattr(source, name).all())
+
+    def publish_draft_copy(self):
+        """Write this draft copy onto the live page it copies, publish that, and delete the copy.
+
+        The live page keeps its address, publication date and owner; everything an editor writes is taken.
+        """
+        live = self.draft_of
+        kept = {"id", "slug", "status", "published_at", "created_at", "updated_at", "edit_version", "draft_of",
+                "owner"}  # fmt: skip
+        for field in self._meta.concrete_fields:
+            if field.name not in kept and not field.unique:
+                setattr(live, field.attname, getattr(self, field.attname))
+        live.status = Status.PUBLISHED
+        live.save()
+        self._copy_related(self, live)
+        self.delete()
+        return live
+
+
+class ReviewedQuerySet(models.QuerySet):
+    def review_overdue(self, today=None):
+        return self.filter(status=Status.PUBLISHED, next_review_due__lt=today or timezone.localdate())
+
+    def review_due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            status=Status.PUBLISHED, next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days)
+        )
+
 
 class Reviewed(models.Model):
     """Medical review: who last checked the page, when, and when it is due again."""
 
     last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
-    next_review_due = models.DateField(_("next review due"), null=True, blank=True, db_index=True)
+    next_review_due = models.DateField(
+        _("next review due"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Left empty, it is set to the review interval (12 months by default) after the last review."),
+    )
     reviewed_by = models.CharField(
         _("reviewed by"),
         max_length=200,
         blank=True,
         help_text=_('Name and credentials as patients should read them, e.g. "Arif Hussain, DO".'),
     )
+    # The due date each reminder was sent for, so a daily cron job sends each reminder once per review cycle.
+    review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    overdue_notice_sent_for = models.DateField(null=True, blank=True, editable=False)
 
     class Meta:
         abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = add_months(self.last_reviewed, settings.REVIEW_INTERVAL_MONTHS)
+        super().save(*args, **kwargs)
 
     @property
     def is_review_overdue(self):
@@ -94,6 +250,13 @@ class Reviewed(models.Model):
             raise ValidationError({"next_review_due": _("The next review cannot be due before the last review.")})
         if self.last_reviewed and not self.reviewed_by:
             raise ValidationError({"reviewed_by": _("Say who reviewed the page.")})
+
+    def mark_reviewed(self, reviewer_name, today=None):
+        """One reviewer action: reviewed today by `reviewer_name`, next review due after the interval."""
+        self.last_reviewed = today or timezone.localdate()
+        self.reviewed_by = reviewer_name
+        self.next_review_due = add_months(self.last_reviewed, settings.REVIEW_INTERVAL_MONTHS)
+        self.save()
 
 
 def review_dates_in_order(prefix):
@@ -123,12 +286,14 @@ class TreatmentCategory(models.TextChoices):
         return self in {self.SURGICAL, self.INJECTION, self.ADVANCED}
 
 
-class TreatmentQuerySet(PublishableQuerySet):
+class TreatmentQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def for_index(self):
         return self.only("name", "slug", "category", "summary", "status", "published_at").order_by("category", "name")
 
 
-class Treatment(Publishable):
+class Treatment(Publishable, Reviewed):
+    detail_url_name = "conditions:treatment-detail"
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, help_text=_("The page address: /treatments/<slug>/")
@@ -148,13 +313,11 @@ class Treatment(Publishable):
         ordering = ["name"]
         verbose_name = _("treatment")
         verbose_name_plural = _("treatments")
-        permissions = [("publish_treatment", "Can publish treatments")]
+        permissions = [("publish_treatment", "Can publish treatments and set review dates")]
+        constraints = [review_dates_in_order("treatment")]
 
     def __str__(self):
         return self.name
-
-    def get_absolute_url(self):
-        return reverse("conditions:treatment-detail", kwargs={"slug": self.slug})
 
     @property
     def category_label(self):
@@ -198,6 +361,10 @@ class ResearchArticleQuerySet(PublishableQuerySet):
 
 
 class ResearchArticle(Publishable):
+    detail_url_name = "conditions:article-detail"
+    copied_rows = ("authors",)
+    copied_m2m = ("treatments",)
+
     title = models.CharField(_("title"), max_length=500)
     slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /research/<slug>/"))
     journal = models.CharField(_("journal"), max_length=300, blank=True)
@@ -243,9 +410,6 @@ class ResearchArticle(Publishable):
         self.doi = normalize_doi(self.doi)
         self.pmid = (self.pmid or "").strip()
         super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("conditions:article-detail", kwargs={"slug": self.slug})
 
     def clean(self):
         super().clean()
@@ -331,7 +495,7 @@ class BodyRegion(models.TextChoices):
     WHOLE_BODY = "whole-body", _("Whole body and nerves")
 
 
-class ConditionQuerySet(PublishableQuerySet):
+class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def for_index(self):
         """Just what the A–Z index and listings show."""
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
@@ -358,6 +522,9 @@ class ConditionQuerySet(PublishableQuerySet):
 
 
 class Condition(Publishable, Reviewed):
+    detail_url_name = "conditions:condition-detail"
+    copied_rows = ("condition_treatments", "condition_articles")
+
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
         _("slug"), max_length=200, unique=True, help_text=_("The page address: /conditions/<slug>/")
@@ -440,9 +607,6 @@ class Condition(Publishable, Reviewed):
     def __str__(self):
         return self.name
 
-    def get_absolute_url(self):
-        return reverse("conditions:condition-detail", kwargs={"slug": self.slug})
-
     def clean(self):
         super().clean()
         if self.hero_image and not self.hero_image_alt.strip():
@@ -524,3 +688,26 @@ class ConditionArticle(models.Model):
 
     def __str__(self):
         return f"{self.condition} – {self.article}"
+
+
+# --- History: every save of a page is a revision (django-reversion) -------------------------------
+
+# Not versioned: the edit counter (a restore must not rewind it) and the reminder bookkeeping.
+UNVERSIONED = ("edit_version", "review_reminder_sent_for", "overdue_notice_sent_for")
+
+reversion.register(ConditionTreatment)
+reversion.register(ConditionArticle)
+reversion.register(ArticleAuthor)
+reversion.register(Condition, follow=Condition.copied_rows, exclude=UNVERSIONED)
+reversion.register(Treatment, exclude=UNVERSIONED)
+reversion.register(ResearchArticle, follow=ResearchArticle.copied_rows, exclude=UNVERSIONED)
+
+
+@receiver(post_save)
+def keep_a_revision_of_every_save(sender, instance, created, raw, **kwargs):
+    """Saves outside the admin (importers, scripts, the shell) are kept as revisions too."""
+    if raw or sender not in (Condition, Treatment, ResearchArticle) or reversion.is_active():
+        return
+    with reversion.create_revision():
+        reversion.add_to_revision(instance)
+        reversion.set_comment("Created outside the admin" if created else "Saved outside the admin")

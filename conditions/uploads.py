@@ -16,17 +16,35 @@ from PIL import Image
 ALLOWED_IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
 
 
+#: The only extensions an uploaded file keeps, and the only content types media are served with (development
+#: server, clinic.storages, deploy/nginx.conf). Web servers pick the content type from the extension, so a file
+#: named .html or .svg could become a page that runs script; anything else is stored as .bin and downloaded.
+SAFE_MEDIA_TYPES = {
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".png": "image/png",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+}
+
+
 def random_name(original: str, folder: str = "") -> str:
-    """A random name keeping only a lower-case extension: the uploader's file name is never stored."""
-    suffix = PurePath(original).suffix.lower()[:6]
+    """A random name keeping only a lower-case image extension: the uploader's file name is never stored."""
+    suffix = PurePath(original).suffix.lower()
+    if suffix not in SAFE_MEDIA_TYPES:
+        suffix = ".bin"
     return str(PurePath(folder) / f"{secrets.token_urlsafe(16)}{suffix}")
 
 
-class RandomNameStorage(FileSystemStorage):
-    """Storage for CKEditor 5 uploads (`CKEDITOR_5_FILE_STORAGE`): files go to MEDIA_ROOT/editor/ renamed."""
+class RandomNameMixin:
+    """For CKEditor 5 uploads (`CKEDITOR_5_FILE_STORAGE`): files go to editor/ under random names."""
 
     def get_available_name(self, name, max_length=None):
         return super().get_available_name(random_name(name, "editor"), max_length)
+
+
+class RandomNameStorage(RandomNameMixin, FileSystemStorage):
+    """CKEditor 5 uploads in MEDIA_ROOT/editor/ (clinic.storages.EditorUploadStorage when media live in a bucket)."""
 
 
 def hero_image_path(instance, filename):

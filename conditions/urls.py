@@ -15,4 +15,5 @@ urlpatterns = [
     path("research/", views.ResearchListView.as_view(), name="article-list"),
     path("research/<slug:slug>/", views.ResearchDetailView.as_view(), name="article-detail"),
     path("search/", views.search, name="search"),
+    path("preview/<str:token>/", views.signed_preview, name="preview"),
 ]

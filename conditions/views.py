@@ -3,9 +3,10 @@
 from itertools import groupby
 
 from django.conf import settings
+from django.core import signing
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.views.decorators.cache import never_cache
@@ -14,19 +15,25 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
+from .previews import read_token
 from .search import search_site
 
 
 class PreviewableDetailView(DetailView):
     """Published items for everyone; staff who may edit the model also see drafts, marked as a preview."""
 
+    signed_preview = False  # opened through a signed preview link: any status
+
     def get_queryset(self):
+        if self.signed_preview:
+            return self.model.objects.all()
         return self.model.objects.visible_to(self.request.user)
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        if not self.object.is_published:
+        if not self.object.is_published or self.signed_preview:
             add_never_cache_headers(response)  # a draft preview must never be cached by a browser or proxy
+            response["X-Robots-Tag"] = "noindex, nofollow"
         return response
 
 
@@ -142,6 +149,25 @@ class ResearchDetailView(PreviewableDetailView):
         )
 
 
+PREVIEW_VIEWS = {
+    "condition": ConditionDetailView,
+    "treatment": TreatmentDetailView,
+    "researcharticle": ResearchDetailView,
+}
+
+
+def signed_preview(request, token):
+    """A draft shown to a reviewer outside the admin (a visiting physician) through an expiring signed link."""
+    try:
+        model_name, pk = read_token(token)
+        view_class = PREVIEW_VIEWS[model_name]
+    except signing.SignatureExpired:
+        return render(request, "conditions/preview_expired.html", status=410)
+    except (signing.BadSignature, ValueError, KeyError):
+        raise Http404("Unknown preview link") from None
+    return view_class.as_view(signed_preview=True)(request, pk=pk)
+
+
 def search(request):
     form = SearchForm(request.GET or None)
     results = search_site(form.cleaned_data["q"]) if form.is_valid() else None
@@ -152,7 +178,8 @@ def search(request):
 @require_GET
 def robots_txt(request):
     sitemap_url = request.build_absolute_uri("/sitemap.xml")
-    lines = ["User-agent: *", "Disallow: /admin/", "Disallow: /search/", f"Sitemap: {sitemap_url}", ""]
+    admin = f"/{settings.ADMIN_URL}"
+    lines = ["User-agent: *", f"Disallow: {admin}", "Disallow: /search/", f"Sitemap: {sitemap_url}", ""]
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 

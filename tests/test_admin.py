@@ -256,11 +256,11 @@ def test_editor_can_add_a_condition(login, editor):
     assert Condition.objects.filter(slug="failed-back-surgery-syndrome").exists()
 
 
-def test_editor_sees_status_as_read_only(login, editor):
+def test_editor_may_only_choose_draft_or_waiting_for_review(login, editor):
     client = login(editor)
-    response = client.get(admin_url(Condition, "add"))
-    assert "status" not in response.context["adminform"].form.fields
-    assert "published_at" not in response.context["adminform"].form.fields
+    form = client.get(admin_url(Condition, "add")).context["adminform"].form
+    assert [value for value, _label in form.fields["status"].choices] == ["draft", "review"]
+    assert "published_at" not in form.fields
 
 
 def test_editor_cannot_publish_a_new_condition_by_forging_the_status(login, editor):
@@ -273,10 +273,14 @@ def test_editor_cannot_publish_a_new_condition_by_forging_the_status(login, edit
         published_at_1=past.strftime("%H:%M:%S"),
     )
     response = client.post(admin_url(Condition, "add"), data)
-    assert response.status_code == 302
+    assert "status" in form_errors(response)
+    assert not Condition.objects.filter(slug="failed-back-surgery-syndrome").exists()
+
+    data["status"] = "review"
+    assert client.post(admin_url(Condition, "add"), data).status_code == 302
     condition = Condition.objects.get(slug="failed-back-surgery-syndrome")
-    assert condition.status == Status.DRAFT
-    assert condition.published_at is None
+    assert condition.status == Status.REVIEW
+    assert condition.published_at is None  # the forged date is ignored: the field is read-only for editors
     assert not Condition.objects.published().filter(pk=condition.pk).exists()
 
 
@@ -286,10 +290,11 @@ def test_editor_cannot_publish_an_existing_draft_through_the_form(login, editor)
     data = admin_form_data(client.get(admin_url(Condition, "change", condition.pk)), status="published")
     data["summary"] = "Edited by the editor."
     response = client.post(admin_url(Condition, "change", condition.pk), data)
-    assert response.status_code == 302
+    assert form_errors(response)["status"] == ["Only a medical reviewer can publish."]
     condition.refresh_from_db()
-    assert condition.summary == "Edited by the editor."  # the edit itself went through
     assert condition.status == Status.DRAFT
+    assert condition.summary != "Edited by the editor."  # nothing saved; the editor's text is still in the form
+    assert "Edited by the editor." in response.content.decode()
 
 
 def test_editor_sees_a_published_condition_read_only(login, editor):

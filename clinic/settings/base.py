@@ -4,9 +4,11 @@
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from django.utils.csp import CSP
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -39,22 +41,47 @@ INSTALLED_APPS = [
     "django.contrib.redirects",
     "django.contrib.sitemaps",
     "django_ckeditor_5",
+    "reversion",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "conditions",
+    "accounts",
 ]
 
 MIDDLEWARE = [
+    # First: times the whole request, gives it an id (X-Request-ID) and logs it as one JSON line.
+    "clinic.middleware.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous visitors get cached public pages: after the HTTPS redirect, before the CSP header is written
+    # (a stored copy keeps the policy it was rendered with).
+    "conditions.cache.PageCacheMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    # After the CSP middleware, so it can hand admin responses the admin's own policy first.
+    "clinic.middleware.AdminContentSecurityPolicyMiddleware",
+    # A view that cannot reach the database answers the cached page or a branded 503 (handler500 does the rest).
+    "clinic.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Marks sessions verified by a TOTP code; then staff who must use two-factor are sent to verify or enrol.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses (renamed slugs, the WordPress site's URLs) answer 301 instead of 404.
     "django.contrib.redirects.middleware.RedirectFallbackMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout response.
+    "axes.middleware.AxesMiddleware",
 ]
 SITE_ID = 1
+if os.environ.get("DATABASE_REPLICA_URL"):
+    # Lets anonymous page views read from the replica (clinic/db_routers.py).
+    _position = MIDDLEWARE.index("clinic.middleware.DatabaseUnavailableMiddleware") + 1
+    MIDDLEWARE.insert(_position, "clinic.db_routers.ReplicaMiddleware")
 
 ROOT_URLCONF = "clinic.urls"
 
@@ -66,6 +93,7 @@ TEMPLATES = [
         "OPTIONS": {
             "context_processors": [
                 "django.template.context_processors.request",
+                "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "conditions.context_processors.site",
@@ -82,7 +110,74 @@ DATABASES = {
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
     ),
 }
+# Read replicas: anonymous page views read from DATABASE_REPLICA_URL, everything else from the primary.
+if os.environ.get("DATABASE_REPLICA_URL"):
+    DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["clinic.db_routers.PrimaryReplicaRouter"]
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        _database.setdefault("OPTIONS", {}).update(
+            {
+                # Give up on an unreachable server quickly; the page answers 503 instead of hanging.
+                "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
+                # A runaway query is cancelled (the page answers 503) rather than holding a connection.
+                # Long maintenance jobs can run with DB_STATEMENT_TIMEOUT_MS=0 (no limit).
+                "options": f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '5000'))}",
+            }
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Accounts -----------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    # django-axes first: it refuses logins for a locked-out username + IP before the password is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Kept so hashes made by older settings still verify (and are upgraded to Argon2 on login).
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Brute-force protection on the admin login: lock a username + IP pair after AXES_FAILURE_LIMIT failures.
+AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "30")))  # None would be forever
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+# Behind a proxy, the client address comes from X-Forwarded-For (set AXES_IPWARE_PROXY_COUNT to the hops).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+
+# Staff sessions end after this much idle time (each request renews the cookie).
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
+SESSION_SAVE_EVERY_REQUEST = True
+SESSION_COOKIE_HTTPONLY = True
+
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic CMS")
+
+# --- E-mail (review reminders, password reset) ----------------------------------------------------
+# Console locally: messages are printed where the server runs. Production sets EMAIL_HOST (SMTP).
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Clinic CMS <no-reply@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if os.environ.get("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": os.environ["EMAIL_HOST"],
+                "port": int(os.environ.get("EMAIL_PORT", "587")),
+                "username": os.environ.get("EMAIL_HOST_USER", ""),
+                "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+                "timeout": 10,
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -110,8 +205,36 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
+# Uploaded media in an S3-compatible bucket when one is named (credentials: AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role); MEDIA_ROOT on local disk otherwise.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME") or os.environ.get("S3_BUCKET", "")
+MEDIA_CSP_SOURCES = env_list("MEDIA_CSP_SOURCES")  # where pages may load media from, besides this site
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {"BACKEND": "clinic.storages.MediaStorage"}
+    AWS_S3_ENDPOINT_URL = os.environ.get("AWS_S3_ENDPOINT_URL") or None  # MinIO, R2, ...; None means AWS
+    AWS_S3_REGION_NAME = os.environ.get("AWS_S3_REGION_NAME") or None
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN") or None  # e.g. a CDN in front of the bucket
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "media")
+    AWS_DEFAULT_ACL = None  # the bucket's policy decides who may read
+    AWS_QUERYSTRING_AUTH = env_bool("AWS_QUERYSTRING_AUTH", False)  # public images: plain, cacheable URLs
+    AWS_S3_FILE_OVERWRITE = False
+    if not MEDIA_CSP_SOURCES:
+        if AWS_S3_CUSTOM_DOMAIN:
+            MEDIA_CSP_SOURCES = [f"https://{AWS_S3_CUSTOM_DOMAIN}"]
+        elif AWS_S3_ENDPOINT_URL:
+            MEDIA_CSP_SOURCES = [AWS_S3_ENDPOINT_URL.rstrip("/")]
+        else:
+            MEDIA_CSP_SOURCES = [f"https://{AWS_STORAGE_BUCKET_NAME}.s3.amazonaws.com", "https://*.amazonaws.com"]
+
 # Uploaded images: largest accepted size, for hero images and images in the rich-text editor.
 MAX_IMAGE_UPLOAD_MB = int(os.environ.get("MAX_IMAGE_UPLOAD_MB", "5"))
+
+# Medical review: a page is due for review this many months after its last review.
+REVIEW_INTERVAL_MONTHS = int(os.environ.get("REVIEW_INTERVAL_MONTHS", "12"))
+# Review reminders go to page owners this many days before the due date.
+REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "30"))
+# Signed preview links for reviewers outside the admin stay valid this many days.
+PREVIEW_LINK_MAX_AGE_DAYS = int(os.environ.get("PREVIEW_LINK_MAX_AGE_DAYS", "14"))
 
 # How many related research articles a condition page's sidebar shows at most.
 SIDEBAR_ARTICLE_LIMIT = int(os.environ.get("SIDEBAR_ARTICLE_LIMIT", "8"))
@@ -175,15 +298,110 @@ CK_EDITOR_5_UPLOAD_FILE_VIEW_NAME = "editor-image-upload"
 CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_MB
 # Uploads get random names; the uploader's file name never reaches the server's disk or the page.
-CKEDITOR_5_FILE_STORAGE = "conditions.uploads.RandomNameStorage"
+CKEDITOR_5_FILE_STORAGE = (
+    "clinic.storages.EditorUploadStorage" if AWS_STORAGE_BUCKET_NAME else "conditions.uploads.RandomNameStorage"
+)
 # CKEDITOR_5_IMAGE_CLEANUP stays off: it deletes every file whose basename any <img src> names.
 
 LOGIN_URL = "admin:login"
 
+# The admin's address. Moving it (ADMIN_URL=staff-7f3k/) keeps drive-by password guessing off the login page.
+ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
+
+# --- Security headers ------------------------------------------------------------------------------
+# Public pages run no inline script or style (CSS is a file; an inline <script> such as JSON-LD must carry
+# {% csp_nonce_attr %}). Nothing may frame the site.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, *MEDIA_CSP_SOURCES],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+# The admin and CKEditor 5 (clinic.middleware.AdminContentSecurityPolicyMiddleware): CKEditor positions its
+# panels with style="" attributes (style-src-attr) and shows images being uploaded as data:/blob: URLs. Style
+# sheets and scripts stay 'self' plus the admin's per-request nonce: no inline <style> or <script>, no eval.
+SECURE_CSP_ADMIN = {
+    **SECURE_CSP,
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "style-src-attr": [CSP.UNSAFE_INLINE],
+    "img-src": [CSP.SELF, "data:", "blob:", *MEDIA_CSP_SOURCES],
+}
+SECURE_CONTENT_TYPE_NOSNIFF = True
+# A patient's page address (a condition's name) is not sent to other sites.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page here uses are switched off (django-permissions-policy).
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "hid",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "publickey-credentials-get",
+        "serial",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
+# JavaScript never needs the CSRF cookie: CKEditor 5's upload adapter falls back to the form's token.
+CSRF_COOKIE_HTTPONLY = True
+
+# --- Cache -----------------------------------------------------------------------------------------
+# Local memory (one per process) by default; Redis, shared by every app server, when REDIS_URL is set.
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
+            # A Redis that does not answer is skipped quickly (pages are then rendered from the database).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+# Rendered public pages (conditions/cache.py): emptied whenever content changes, so the lifetime only bounds
+# memory. The "last good" copy of each page is what visitors get while the database is down.
+PAGE_CACHE_ALIAS = "default"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off
+PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS", str(7 * 24 * 3600)))
+# While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
+OUTAGE_RETRY_AFTER_SECONDS = 30
+
+# --- Logs: one JSON object per line on stdout (LOG_FORMAT=text for plain lines), with the request id ---------
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "filters": {"request_id": {"()": "clinic.log.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "clinic.log.JSONFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": os.environ.get("LOG_FORMAT", "json"),
+            "filters": ["request_id"],
+        },
+    },
+    "root": {"handlers": ["stdout"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.server": {"level": "INFO"}},
 }

@@ -5,7 +5,7 @@ import os
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import DATABASES, SECRET_KEY, env_bool
+from .base import DATABASES, SECRET_KEY, SECURE_CSP, SECURE_CSP_ADMIN, STORAGES, env_bool
 
 DEBUG = False
 
@@ -15,19 +15,30 @@ if not SECRET_KEY or SECRET_KEY.startswith("django-insecure") or len(SECRET_KEY)
         '(python -c "import secrets; print(secrets.token_urlsafe(50))").'
     )
 
-STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
-}
+# Media storage as base.py chose it (local disk, or the S3 bucket); static files hashed and compressed.
+STORAGES = {**STORAGES, "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    # psycopg's pool replaces persistent connections (Django requires CONN_MAX_AGE = 0 with a pool).
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 1, "max_size": 10, "timeout": 3}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.postgresql":
+        from psycopg_pool import ConnectionPool
+
+        # psycopg's pool replaces persistent connections (Django requires CONN_MAX_AGE = 0 with a pool). Each
+        # connection is checked before use, so one broken by a database restart is replaced, not handed out; a
+        # request that gets none within `timeout` seconds answers 503. Connections: workers x max_size.
+        _database["CONN_MAX_AGE"] = 0
+        _database.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": int(os.environ.get("DB_POOL_MAX_SIZE", "10")),
+            "timeout": 3,
+            "check": ConnectionPool.check_connection,
+        }
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
+if SECURE_SSL_REDIRECT:
+    SECURE_CSP = {**SECURE_CSP, "upgrade-insecure-requests": True}
+    SECURE_CSP_ADMIN = {**SECURE_CSP_ADMIN, "upgrade-insecure-requests": True}
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
@@ -36,3 +47,7 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD:
     # Preloading is a commitment that is hard to undo, so it is opt-in (SECURE_HSTS_PRELOAD=1).
     SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+if not os.environ.get("EMAIL_HOST"):
+    # No SMTP server configured: hand mail to the local MTA rather than printing it to the console.
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.smtp.EmailBackend", "OPTIONS": {"host": "localhost"}}}

@@ -14,3 +14,4 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="clinic-test-media-")
 # Serve static files from the apps' folders without collectstatic (as runserver does).
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+AXES_VERBOSE = False

@@ -1,4 +1,7 @@
+import json
+
 from django import template
+from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
 from conditions.sanitize import clean_html
@@ -22,3 +25,12 @@ def breadcrumbs(*crumbs):
         url = crumbs.pop(0) if crumbs else None
         items.append({"label": label, "url": url})
     return {"items": items}
+
+
+@register.filter
+def json_ld(data):
+    """`data` as JSON safe inside <script type="application/ld+json">: <, > and & escaped, as json_script does."""
+    return mark_safe(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(JSON_SCRIPT_ESCAPES))  # noqa: S308
+
+
+JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}

@@ -8,6 +8,7 @@ is one transaction: bad data fails loudly and leaves the database as it was.
 
 from collections import Counter
 
+import reversion
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -45,7 +46,8 @@ class Command(BaseCommand):
         self.verbosity = options["verbosity"]
         self.counts = Counter()
         self._check_references()
-        with transaction.atomic():
+        with transaction.atomic(), reversion.create_revision():
+            reversion.set_comment("Demo content loaded")
             treatments = {data["slug"]: self._load_treatment(data) for data in demo_content.TREATMENTS}
             articles = {data["slug"]: self._load_article(data, treatments) for data in demo_content.RESEARCH_ARTICLES}
             conditions = [self._load_condition(data, treatments, articles) for data in demo_content.CONDITIONS]

@@ -1,0 +1,61 @@
+from django.core.cache import cache
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# Staff holding any of these may publish medical content or manage accounts: the accounts two-factor protects.
+PRIVILEGED_PERMISSIONS = (
+    "conditions.publish_condition",
+    "conditions.publish_treatment",
+    "conditions.publish_researcharticle",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.change_group",
+)
+
+
+def is_privileged(user):
+    return user.is_superuser or any(user.has_perm(permission) for permission in PRIVILEGED_PERMISSIONS)
+
+
+class SecurityPolicy(models.Model):
+    """Site-wide account rules that administrators set in the admin (a single row)."""
+
+    CACHE_KEY = "accounts:security-policy"
+
+    require_two_factor_for_privileged = models.BooleanField(
+        _("require two-factor sign-in for reviewers and administrators"),
+        default=False,
+        help_text=_(
+            "When on, everyone who may publish or manage accounts must sign in with a code from an authenticator "
+            "app. People without one are asked to set it up at their next sign-in."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("security policy")
+        verbose_name_plural = _("security policy")
+
+    def __str__(self):
+        return str(_("Security policy"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1  # there is one policy
+        super().save(*args, **kwargs)
+        cache.delete(self.CACHE_KEY)
+
+    @classmethod
+    def current(cls):
+        policy = cache.get(cls.CACHE_KEY)
+        if policy is None:
+            policy, _created = cls.objects.get_or_create(pk=1)
+            cache.set(cls.CACHE_KEY, policy, 300)
+        return policy
+
+
+def two_factor_needed(user):
+    """Staff who set up an authenticator always use it; privileged staff must when the policy says so."""
+    from django_otp import user_has_device
+
+    if user_has_device(user, confirmed=True):
+        return True
+    return SecurityPolicy.current().require_two_factor_for_privileged and is_privileged(user)

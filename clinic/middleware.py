@@ -1,0 +1,106 @@
+"""Project-wide middleware: request logs with ids, the admin's own CSP, and polite answers when the database is down."""
+
+import logging
+import re
+import time
+import uuid
+
+from django.conf import settings
+from django.core.signals import request_finished
+
+from .log import request_id_var
+from .outage import is_database_unavailable, outage_response
+
+request_logger = logging.getLogger("clinic.request")
+
+# An id a proxy or load balancer sends is kept if it looks like one; anything else is replaced.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+class RequestLogMiddleware:
+    """One log line per request (method, path, status, duration_ms, request_id); `X-Request-ID` on every response.
+
+    First in MIDDLEWARE, so the duration covers every other middleware and the id is set while they run. The query
+    string is left out of the log: searches on a clinic's site are health information.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "")
+        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request.request_id = request_id
+        # Cleared when the response is finished (`request_finished`), not here: Django logs 4xx responses
+        # after the middleware has returned, and those lines should carry the id too.
+        request_id_var.set(request_id)
+        started = time.perf_counter()
+        response = self.get_response(request)
+        response["X-Request-ID"] = request_id
+        status = response.status_code
+        request_logger.log(
+            logging.ERROR if status >= 500 else logging.INFO,
+            "%s %s %s",
+            request.method,
+            request.path,
+            status,
+            extra={
+                "method": request.method,
+                "path": request.path,
+                "status": status,
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "cache": getattr(response, "page_cache", None),
+            },
+        )
+        return response
+
+
+def _clear_request_id(**kwargs):
+    request_id_var.set("-")
+
+
+request_finished.connect(_clear_request_id, dispatch_uid="clinic-clear-request-id")
+
+
+def admin_path_prefixes():
+    return (f"/{settings.ADMIN_URL}", "/ckeditor5/", "/reset/")
+
+
+class AdminContentSecurityPolicyMiddleware:
+    """The admin, its password reset pages and CKEditor 5's endpoints get `SECURE_CSP_ADMIN`; others `SECURE_CSP`.
+
+    CKEditor 5 writes inline styles, which the public policy forbids; scripts stay `'self'` plus the per-request
+    nonce Django's admin puts on its `<script>` tags. Must come after ContentSecurityPolicyMiddleware in MIDDLEWARE
+    (it marks the response before that middleware writes the header). Admin pages are also kept out of search
+    engines with `X-Robots-Tag`.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path.startswith(admin_path_prefixes()):
+            if not hasattr(response, "_csp_config"):  # a view's own csp_override wins
+                response._csp_config = settings.SECURE_CSP_ADMIN
+            response.setdefault("X-Robots-Tag", "noindex, nofollow")
+        return response
+
+
+class DatabaseUnavailableMiddleware:
+    """A view (or its template) that cannot reach the database answers the cached page or a branded 503.
+
+    Errors raised outside views (e.g. loading a logged-in user's session) reach `clinic.views.server_error`
+    (handler500), which gives the same answer.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if is_database_unavailable(exception):
+            return outage_response(request, exception)
+        return None

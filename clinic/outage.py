@@ -1,0 +1,50 @@
+"""What the site answers while PostgreSQL is unreachable: the last cached copy of a public page, else a branded 503.
+
+Never a traceback, never a query: the 503 page is rendered without a request (so no context processor runs) and
+the cached copy comes from the page cache (conditions/cache.py), which lives in Redis or in the process's memory.
+Nothing here keeps state, so once the database answers again the next request is served normally: no restart.
+"""
+
+import logging
+
+from django.conf import settings
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse
+from django.template import loader
+from django.utils.cache import add_never_cache_headers
+
+logger = logging.getLogger("clinic.outage")
+
+try:  # psycopg's pool raises PoolTimeout when no connection comes within OPTIONS["pool"]["timeout"] seconds
+    from psycopg_pool import PoolTimeout
+except ImportError:  # pragma: no cover - psycopg[pool] is a requirement; SQLite-only installs may lack it
+    DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError)
+else:
+    DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
+
+
+def is_database_unavailable(exception):
+    return isinstance(exception, DATABASE_UNAVAILABLE_ERRORS)
+
+
+def outage_response(request, exception):
+    """The cached copy of the page if there is one, else the branded 503 with Retry-After."""
+    from conditions.cache import cached_copy  # the page cache imports models; keep this module import-light
+
+    logger.error(
+        "Database unavailable: %s",
+        type(exception).__name__,
+        extra={"method": request.method, "path": request.path, "error": str(exception).strip()[:300]},
+    )
+    cached = cached_copy(request)
+    if cached is not None:
+        return cached
+    return service_unavailable()
+
+
+def service_unavailable():
+    body = loader.get_template("503.html").render({"clinic_name": settings.CLINIC_NAME})
+    response = HttpResponse(body, status=503)
+    response["Retry-After"] = str(settings.OUTAGE_RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
