@@ -53,6 +53,18 @@ class SearchForm(forms.Form):
         },
     )
 
+    kind = forms.ChoiceField(
+        choices=[("", "all"), ("conditions", "conditions"), ("treatments", "treatments"), ("articles", "articles")],
+        required=False,
+    )
+    page = forms.IntegerField(min_value=1, max_value=500, required=False)
+
+    def clean_kind(self):
+        return self.cleaned_data.get("kind") or ""
+
+    def clean_page(self):
+        return self.cleaned_data.get("page") or 1
+
     def clean_q(self):
         query = self.cleaned_data["q"]
         if not any(character.isalnum() for character in query):

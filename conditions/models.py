@@ -6,6 +6,7 @@ from itertools import groupby
 
 import reversion
 from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
@@ -90,6 +91,8 @@ class Publishable(models.Model):
         limit_choices_to={"is_staff": True},
         help_text=_("The staff member responsible for keeping this page up to date (gets review reminders)."),
     )
+    # Full-text index (PostgreSQL only; see conditions/search.py), kept current on every save.
+    search_vector = SearchVectorField(null=True, editable=False)
     draft_of = models.ForeignKey(
         "self",
         verbose_name=_("draft copy of"),
@@ -293,6 +296,7 @@ class TreatmentQuerySet(PublishableQuerySet, ReviewedQuerySet):
 
 class Treatment(Publishable, Reviewed):
     detail_url_name = "conditions:treatment-detail"
+    search_weights = {"A": ("name",), "B": ("summary",), "C": ("body",)}
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -362,6 +366,7 @@ class ResearchArticleQuerySet(PublishableQuerySet):
 
 class ResearchArticle(Publishable):
     detail_url_name = "conditions:article-detail"
+    search_weights = {"A": ("title",), "B": ("journal", "journal_abbreviation"), "C": ("abstract",)}
     copied_rows = ("authors",)
     copied_m2m = ("treatments",)
 
@@ -523,6 +528,11 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
 
 class Condition(Publishable, Reviewed):
     detail_url_name = "conditions:condition-detail"
+    search_weights = {
+        "A": ("name", "alternate_names"),
+        "B": ("summary",),
+        "C": ("overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor"),
+    }
     copied_rows = ("condition_treatments", "condition_articles")
 
     name = models.CharField(_("name"), max_length=200)
@@ -701,6 +711,14 @@ reversion.register(ArticleAuthor)
 reversion.register(Condition, follow=Condition.copied_rows, exclude=UNVERSIONED)
 reversion.register(Treatment, exclude=UNVERSIONED)
 reversion.register(ResearchArticle, follow=ResearchArticle.copied_rows, exclude=UNVERSIONED)
+
+
+@receiver(post_save)
+def index_for_search(sender, instance, raw, **kwargs):
+    if not raw and sender in (Condition, Treatment, ResearchArticle):
+        from .search import update_search_vector
+
+        update_search_vector(instance)
 
 
 @receiver(post_save)

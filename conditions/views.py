@@ -170,9 +170,17 @@ def signed_preview(request, token):
 
 def search(request):
     form = SearchForm(request.GET or None)
-    results = search_site(form.cleaned_data["q"]) if form.is_valid() else None
+    results = None
+    if form.is_valid():
+        data = form.cleaned_data
+        results = search_site(data["q"], data["kind"], data["page"])
+    elif form.is_bound and "q" not in form.errors:
+        # A bad `kind` or `page` (hand-edited URL): search anyway, from the first page of every kind.
+        query = form.cleaned_data.get("q") or ""
+        results = search_site(query) if query else None
     query = form.data.get("q", "") if form.is_bound else ""
-    return render(request, "conditions/search.html", {"form": form, "results": results, "search_query": query})
+    context = {"form": form, "results": results, "search_query": query}
+    return render(request, "conditions/search.html", context)
 
 
 @require_GET

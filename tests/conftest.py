@@ -17,16 +17,6 @@ def media_root(settings, tmp_path):
 
 @pytest.fixture(autouse=True)
 def empty_cache():
-    """Every test starts with an empty cache: rendered pages, the security policy, django-axes' counters."""
-    from django.core.cache import caches
-
-    for cache in caches.all():
-        cache.clear()
-    yield
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
     """Each test starts with an empty cache: no page rendered by an earlier test is served from it."""
     from django.core.cache import caches
 

@@ -263,7 +263,7 @@ def test_search_finds_conditions_by_name_and_alternate_name(client):
     ConditionFactory(name="Sciatica")
     by_alternate = client.get("/search/", {"q": "failed back syndrome"})
     assert by_alternate.status_code == 200
-    assert [c.name for c in by_alternate.context["results"].conditions] == ["Post Laminectomy Syndrome"]
+    assert [c.name for c in by_alternate.context["results"].group("conditions").items] == ["Post Laminectomy Syndrome"]
     assert "Sciatica" in html(client.get("/search/", {"q": "sciatica"}))
 
 
