@@ -1,6 +1,6 @@
 import reversion
 from django.contrib import admin
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,6 +13,7 @@ from .models import (
     ResearchArticle,
     Treatment,
 )
+from .readability import TARGET_GRADE, measure
 
 admin.site.site_header = _("Clinic content")
 admin.site.site_title = _("Clinic CMS")
@@ -55,6 +56,37 @@ class ReviewedAdmin(PublishableAdmin):
     publication_fields = ("status", "published_at", "owner", "last_reviewed", "reviewed_by", "next_review_due")
     publisher_only_fields = ("published_at", "last_reviewed", "reviewed_by", "next_review_due")
     actions = [*PublishableAdmin.actions, "mark_reviewed"]
+    readonly_fields = ("readability",)
+
+    @admin.display(description=_("reading level"))
+    def reading_grade(self, obj):
+        result = measure(*obj.patient_text())
+        if result.too_hard:
+            return format_html('<strong class="readability-hard">{} ⚠</strong>', result.grade)
+        return result.grade
+
+    @admin.display(description=_("readability (updated on save)"))
+    def readability(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Shown after the first save.")
+        result = measure(*obj.patient_text())
+        verdict = (
+            _("Too hard for many patients: aim for grade %(target)s or below.") % {"target": TARGET_GRADE}
+            if result.too_hard
+            else _("Good: most patients can read this.")
+        )
+        hardest = format_html_join(
+            "", "<li><strong>{}</strong> — {}</li>", ((grade, sentence) for grade, sentence in result.hardest)
+        )
+        return format_html(
+            '<p class="{}">Flesch–Kincaid grade <strong>{}</strong> · {} words · about {} min to read. {}</p>{}',
+            "readability-hard" if result.too_hard else "readability-ok",
+            result.grade,
+            result.words,
+            result.minutes,
+            verdict,
+            format_html("<p>{}</p><ol>{}</ol>", _("Hardest sentences (grade):"), hardest) if result.hardest else "",
+        )
 
     @admin.display(description=_("review due"), ordering="next_review_due")
     def review_due(self, obj):
@@ -96,7 +128,9 @@ class ConditionArticleInline(admin.TabularInline):
 
 @admin.register(Condition)
 class ConditionAdmin(ReviewedAdmin):
-    list_display = ("name", "is_live", "status", "body_region", "review_due", "owner", "copy_of", "updated_at")
+    list_display = (
+        "name", "is_live", "status", "body_region", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
+    )  # fmt: skip
     list_filter = ("status", "body_region", ReviewDueFilter, OwnerFilter)
     search_fields = ("name", "alternate_names", "summary")
     prepopulated_fields = {"slug": ("name",)}
@@ -107,18 +141,22 @@ class ConditionAdmin(ReviewedAdmin):
         (_("Page sections"), {"fields": ("overview", "symptoms", "causes", "diagnosis", "treatment_notes")}),
         (_("When to see a doctor"), {"fields": ("when_to_see_doctor", "urgent_warning")}),
         (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": ("collapse",)}),
+        (_("Readability"), {"fields": ("readability",)}),
         (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
     )
 
 
 @admin.register(Treatment)
 class TreatmentAdmin(ReviewedAdmin):
-    list_display = ("name", "is_live", "status", "category", "review_due", "owner", "copy_of", "updated_at")
+    list_display = (
+        "name", "is_live", "status", "category", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
+    )  # fmt: skip
     list_filter = ("status", "category", ReviewDueFilter, OwnerFilter)
     search_fields = ("name", "summary")
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "summary", "body", "seen_edit_version")}),
+        (_("Readability"), {"fields": ("readability",)}),
         (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
     )
 

@@ -323,6 +323,10 @@ class Treatment(Publishable, Reviewed):
     def __str__(self):
         return self.name
 
+    def patient_text(self):
+        """Everything a patient reads on the page, for the readability check."""
+        return (self.summary, self.body)
+
     @property
     def category_label(self):
         return TreatmentCategory(self.category).label
@@ -623,6 +627,13 @@ class Condition(Publishable, Reviewed):
             raise ValidationError({"hero_image_alt": _("Describe the image for patients who cannot see it.")})
         if self.status == Status.PUBLISHED and is_blank_html(self.overview):
             raise ValidationError({"overview": _("A published condition needs an overview.")})
+
+    def patient_text(self):
+        """Everything a patient reads on the page, for the readability check."""
+        return (
+            self.summary, self.overview, self.symptoms, self.causes, self.diagnosis, self.treatment_notes,
+            self.when_to_see_doctor, self.urgent_warning,
+        )  # fmt: skip
 
     @property
     def alternate_name_list(self):

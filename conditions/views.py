@@ -9,10 +9,12 @@ from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from . import structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
@@ -55,6 +57,7 @@ class HomeView(TemplateView):
             conditions=Condition.objects.published().for_index(),
             treatment_groups=group_treatments_by_category(Treatment.objects.published().for_index()),
             latest_articles=ResearchArticle.objects.for_listing().order_by("-published_at", "title")[:5],
+            structured_data=structured_data.home_page(self.request),
             **kwargs,
         )
 
@@ -82,6 +85,7 @@ class ConditionListView(ListView):
             regions=BodyRegion.choices,
             current_region=region,
             current_region_label=BodyRegion(region).label if region else "",
+            structured_data=[structured_data.collection_page(self.request, _("Conditions A–Z"))],
         )
         return context
 
@@ -93,13 +97,21 @@ class ConditionDetailView(PreviewableDetailView):
     def get_queryset(self):
         return super().get_queryset().for_page()
 
+    def get_context_data(self, **kwargs):
+        page = structured_data.condition_page(self.object, self.request)
+        return super().get_context_data(structured_data=[page], **kwargs)
+
 
 class TreatmentListView(TemplateView):
     template_name = "conditions/treatment_list.html"
 
     def get_context_data(self, **kwargs):
         treatments = Treatment.objects.published().for_index()
-        return super().get_context_data(treatment_groups=group_treatments_by_category(treatments), **kwargs)
+        return super().get_context_data(
+            treatment_groups=group_treatments_by_category(treatments),
+            structured_data=[structured_data.collection_page(self.request, _("Treatments"))],
+            **kwargs,
+        )
 
 
 class TreatmentDetailView(PreviewableDetailView):
@@ -111,6 +123,7 @@ class TreatmentDetailView(PreviewableDetailView):
         return super().get_context_data(
             conditions=Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index(),
             articles=treatment.research_articles.for_listing()[: settings.SIDEBAR_ARTICLE_LIMIT],
+            structured_data=[structured_data.treatment_page(treatment, self.request)],
             **kwargs,
         )
 
@@ -125,7 +138,11 @@ class ResearchListView(ListView):
         return self.filter_form.filter(ResearchArticle.objects.for_listing())
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(filter_form=self.filter_form, **kwargs)
+        context = super().get_context_data(
+            filter_form=self.filter_form,
+            structured_data=[structured_data.collection_page(self.request, _("Research articles"))],
+            **kwargs,
+        )
         # Keep the filters when paging.
         query = self.request.GET.copy()
         query.pop("page", None)
@@ -179,7 +196,12 @@ def search(request):
         query = form.cleaned_data.get("q") or ""
         results = search_site(query) if query else None
     query = form.data.get("q", "") if form.is_bound else ""
-    context = {"form": form, "results": results, "search_query": query}
+    context = {
+        "form": form,
+        "results": results,
+        "search_query": query,
+        "structured_data": [structured_data.search_page(request)],
+    }
     return render(request, "conditions/search.html", context)
 
 

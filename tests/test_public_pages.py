@@ -133,6 +133,7 @@ def test_condition_page_groups_treatments_by_category_in_the_editors_order(clien
             note=f"Note on {name}" if position == 0 else "",
         )
     page = html(client.get(condition.get_absolute_url()))
+    page = page[page.index("<main") :]  # the visible page, not the structured data in <head>
     positions = [
         page.index(text)
         for text in (

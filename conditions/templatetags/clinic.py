@@ -5,6 +5,7 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
 from conditions.sanitize import clean_html
+from conditions.structured_data import breadcrumb_list
 
 register = template.Library()
 
@@ -15,16 +16,24 @@ def rich_text(value):
     return mark_safe(clean_html(value))  # noqa: S308 - clean_html has just reduced it to the allowlist
 
 
-@register.inclusion_tag("includes/breadcrumbs.html")
-def breadcrumbs(*crumbs):
-    """`{% breadcrumbs "Conditions" condition_list_url "Sciatica" %}`: pairs of label and URL; the last has no URL."""
+@register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, *crumbs):
+    """`{% breadcrumbs "Conditions" condition_list_url "Sciatica" %}`: pairs of label and URL; the last has no URL.
+
+    Shown as a labelled <nav> and given to search engines as a schema.org BreadcrumbList.
+    """
     items = []
     crumbs = list(crumbs)
     while crumbs:
         label = crumbs.pop(0)
         url = crumbs.pop(0) if crumbs else None
         items.append({"label": label, "url": url})
-    return {"items": items}
+    request = context["request"]
+    return {
+        "items": items,
+        "breadcrumb_data": breadcrumb_list(request, [(item["label"], item["url"]) for item in items]),
+        "csp_nonce": context.get("csp_nonce"),
+    }
 
 
 @register.filter
@@ -34,3 +43,24 @@ def json_ld(data):
 
 
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        # Rendered template output is already escaped: keep it as it is.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())  # noqa: S308
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """`{% capture as name %}…{% endcapture %}` renders once and keeps the text, e.g. a block used twice."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])

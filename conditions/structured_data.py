@@ -1,0 +1,148 @@
+"""schema.org JSON-LD for the public pages, so search engines read them as medical content.
+
+Condition pages are a `MedicalWebPage` about a `MedicalCondition`; treatment pages a `MedicalProcedure`
+(surgery, injections, neuromodulation) or a `MedicalTherapy`; index pages `CollectionPage`s; the home page the
+clinic as a `MedicalClinic` with its `WebSite`. Breadcrumbs are added by the breadcrumbs template tag.
+"""
+
+import html
+import re
+
+from django.conf import settings
+
+from .models import BodyRegion, TreatmentCategory
+
+CONTEXT = "https://schema.org"
+LIST_ITEM = re.compile(r"<li[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
+
+# Where in the body each region is, for `associatedAnatomy`.
+ANATOMY = {
+    BodyRegion.HEAD: "Head",
+    BodyRegion.NECK: "Cervical spine",
+    BodyRegion.SHOULDER_ARM: "Shoulder and arm",
+    BodyRegion.MID_BACK: "Thoracic spine",
+    BodyRegion.LOW_BACK: "Lumbar spine",
+    BodyRegion.HIP_PELVIS: "Pelvis",
+    BodyRegion.LEG_FOOT: "Lower limb",
+    BodyRegion.WHOLE_BODY: "Nervous system",
+}
+
+
+def plain(fragment):
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment or "")).split())
+
+
+def list_items(rich_text):
+    """The text of each <li> of a rich-text field: a symptom or a cause each."""
+    return [text for text in (plain(item) for item in LIST_ITEM.findall(rich_text or "")) if text]
+
+
+def absolute(request, path):
+    return request.build_absolute_uri(path)
+
+
+def publisher():
+    return {"@type": "MedicalClinic", "name": settings.CLINIC_NAME}
+
+
+def therapy(treatment, request):
+    kind = "MedicalProcedure" if TreatmentCategory(treatment.category).is_procedure else "MedicalTherapy"
+    return {"@type": kind, "name": treatment.name, "url": absolute(request, treatment.get_absolute_url())}
+
+
+def condition_page(condition, request):
+    url = absolute(request, condition.get_absolute_url())
+    about = {
+        "@type": "MedicalCondition",
+        "name": condition.name,
+        "description": condition.summary,
+        "url": url,
+    }
+    if condition.alternate_name_list:
+        about["alternateName"] = condition.alternate_name_list
+    if symptoms := list_items(condition.symptoms):
+        about["signOrSymptom"] = [{"@type": "MedicalSignOrSymptom", "name": text} for text in symptoms]
+    if causes := list_items(condition.causes):
+        about["cause"] = [{"@type": "MedicalCause", "name": text} for text in causes]
+    if links := condition.published_treatment_links:
+        about["possibleTreatment"] = [therapy(link.treatment, request) for link in links]
+    if anatomy := ANATOMY.get(condition.body_region):
+        about["associatedAnatomy"] = {"@type": "AnatomicalStructure", "name": anatomy}
+    page = {
+        "@context": CONTEXT,
+        "@type": "MedicalWebPage",
+        "name": condition.name,
+        "url": url,
+        "description": condition.summary,
+        "about": about,
+        "audience": {"@type": "Patient"},
+        "dateModified": condition.updated_at.isoformat(),
+        "publisher": publisher(),
+    }
+    if condition.last_reviewed:
+        page["lastReviewed"] = condition.last_reviewed.isoformat()
+    if condition.reviewed_by:
+        page["reviewedBy"] = {"@type": "Person", "name": condition.reviewed_by}
+    return page
+
+
+def treatment_page(treatment, request):
+    data = {"@context": CONTEXT, **therapy(treatment, request), "description": treatment.summary}
+    data["mainEntityOfPage"] = {
+        "@type": "MedicalWebPage",
+        "name": treatment.name,
+        "url": data["url"],
+        "dateModified": treatment.updated_at.isoformat(),
+        "publisher": publisher(),
+        **({"lastReviewed": treatment.last_reviewed.isoformat()} if treatment.last_reviewed else {}),
+        **({"reviewedBy": {"@type": "Person", "name": treatment.reviewed_by}} if treatment.reviewed_by else {}),
+    }
+    return data
+
+
+def collection_page(request, name, description=""):
+    return {
+        "@context": CONTEXT,
+        "@type": "CollectionPage",
+        "name": name,
+        "description": description,
+        "url": absolute(request, request.path),
+        "publisher": publisher(),
+    }
+
+
+def home_page(request):
+    home = absolute(request, "/")
+    return [
+        {
+            "@context": CONTEXT,
+            "@type": "WebSite",
+            "name": settings.CLINIC_NAME,
+            "url": home,
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": {"@type": "EntryPoint", "urlTemplate": f"{home}search/?q={{search_term_string}}"},
+                "query-input": "required name=search_term_string",
+            },
+        },
+        {"@context": CONTEXT, **publisher(), "url": home, "medicalSpecialty": "PainMedicine"},
+    ]
+
+
+def search_page(request):
+    return {"@context": CONTEXT, "@type": "SearchResultsPage", "url": absolute(request, request.get_full_path())}
+
+
+def breadcrumb_list(request, items):
+    """`items`: [(name, url or None)], the current page last (its URL is the request's)."""
+    elements = [{"@type": "ListItem", "position": 1, "name": "Home", "item": absolute(request, "/")}]
+    for position, (name, url) in enumerate(items, start=2):
+        elements.append(
+            {
+                "@type": "ListItem",
+                "position": position,
+                "name": str(name),
+                "item": absolute(request, url or request.path),
+            }
+        )
+    return {"@context": CONTEXT, "@type": "BreadcrumbList", "itemListElement": elements}
