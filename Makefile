@@ -19,6 +19,10 @@ $(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	@touch $@
 
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --silent
+	@touch $@
+
 ## run: install, migrate, load the demo clinic, serve http://127.0.0.1:8000 (SQLite unless DATABASE_URL is set)
 run: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
@@ -26,7 +30,7 @@ run: $(VENV)/.runtime
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 ## test: install, lint, check migrations, run the whole suite (REQUIRE_BROWSER=1 makes missing Chromium an error)
-test: $(VENV)/.dev
+test: $(VENV)/.dev node_modules/.installed
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py makemigrations --check --dry-run
