@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format bench clean
+.PHONY: run test lint format bench audit clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13+ is needed (pyenv: pyenv install 3.13)")'
@@ -35,6 +35,14 @@ test: $(VENV)/.dev node_modules/.installed
 	$(VENV)/bin/ruff format --check .
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -rs
+
+bench/audit/node_modules/.installed: bench/audit/package.json bench/audit/package-lock.json
+	npm ci --prefix bench/audit --no-audit --no-fund --silent
+	@touch $@
+
+## audit: Lighthouse scores (Performance, Accessibility, Best Practices, SEO) of the home and condition pages
+audit: $(VENV)/.dev bench/audit/node_modules/.installed
+	$(PY) bench/audit.py
 
 ## lint: ruff check and format check
 lint: $(VENV)/.dev
