@@ -68,9 +68,8 @@ def main():
         server.terminate()
         server.wait(timeout=10)
 
-    print(
-        f"Lighthouse {lighthouse_version()} (mobile, simulated throttling), Debian Chromium, {time.strftime('%Y-%m-%d')}"
-    )
+    when = time.strftime("%Y-%m-%d")
+    print(f"Lighthouse {lighthouse_version()} (mobile, simulated throttling), Debian Chromium, {when}")
     print(f"{'page':<12}" + "".join(f"{category:>16}" for category in CATEGORIES))
     failing = False
     for name, scores in results.items():
