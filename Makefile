@@ -40,6 +40,10 @@ bench/audit/node_modules/.installed: bench/audit/package.json bench/audit/packag
 	npm ci --prefix bench/audit --no-audit --no-fund --silent
 	@touch $@
 
+## bench: gunicorn + PostgreSQL + wrk: condition page (cache hit/miss), A–Z index, search, vs a static file
+bench: $(VENV)/.dev
+	$(PY) bench/bench.py
+
 ## audit: Lighthouse scores (Performance, Accessibility, Best Practices, SEO) of the home and condition pages
 audit: $(VENV)/.dev bench/audit/node_modules/.installed
 	$(PY) bench/audit.py

@@ -504,6 +504,11 @@ class BodyRegion(models.TextChoices):
     WHOLE_BODY = "whole-body", _("Whole body and nerves")
 
 
+def published_link(relation):
+    """Rows whose `relation` is published and due (see `PublishableQuerySet.published`)."""
+    return Q(**{f"{relation}__status": Status.PUBLISHED, f"{relation}__published_at__lte": timezone.now()})
+
+
 class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def for_index(self):
         """Just what the A–Z index and listings show."""
@@ -514,14 +519,15 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         return self.prefetch_related(
             Prefetch(
                 "condition_treatments",
-                queryset=ConditionTreatment.objects.filter(treatment__in=Treatment.objects.published())
+                # A join on the linked row, not `IN (all published treatments)`: constant cost however many exist.
+                queryset=ConditionTreatment.objects.filter(published_link("treatment"))
                 .select_related("treatment")
                 .order_by("position", "pk"),
                 to_attr="published_treatment_links",
             ),
             Prefetch(
                 "condition_articles",
-                queryset=ConditionArticle.objects.filter(article__in=ResearchArticle.objects.published())
+                queryset=ConditionArticle.objects.filter(published_link("article"))
                 .select_related("article")
                 .prefetch_related(Prefetch("article__authors", queryset=ArticleAuthor.objects.order_by("position")))
                 .order_by("position", "pk"),

@@ -29,8 +29,6 @@ from .models import ArticleAuthor, Condition, ResearchArticle, Treatment
 PER_KIND_PREVIEW = 5
 PAGE_SIZE = 20
 MAX_WORDS = 10
-# How alike a misspelt word must be to a word of a page's name (pg_trgm word_similarity, 0–1).
-TRIGRAM_THRESHOLD = 0.5
 SNIPPET_LENGTH = 220
 
 KINDS = {
@@ -114,16 +112,18 @@ def matching(kind, query):
 
 def postgres_matching(pages, kind, query, words, title_fields):
     tsquery = SearchQuery(query, search_type="websearch", config="english")
-    similarity = Greatest(
-        *[TrigramWordSimilarity(query, name) for name in title_fields], Value(0.0), output_field=FloatField()
-    )
-    matches = Q(search_vector=tsquery) | Q(similarity__gte=TRIGRAM_THRESHOLD)
+    matches = Q(search_vector=tsquery)  # GIN index on the stored vector
     if kind == "articles":
-        matches |= by_author(words)
+        matches |= by_author(words)  # titles are long and many: no trigram matching there
+        similarity = Value(0.0, output_field=FloatField())
+    else:
+        # `query <% name`: a word of the name is like the query (pg_trgm, GIN-indexed), for misspellings.
+        matches |= reduce(or_, (Q(**{f"{name}__trigram_word_similar": query}) for name in title_fields))
+        similarities = [TrigramWordSimilarity(query, name) for name in title_fields]
+        similarity = Greatest(*similarities, output_field=FloatField()) if len(similarities) > 1 else similarities[0]
     return (
-        pages.annotate(similarity=similarity, rank=SearchRank(F("search_vector"), tsquery))
-        .filter(matches)
-        .annotate(score=F("rank") + F("similarity"))
+        pages.filter(matches)
+        .annotate(score=SearchRank(F("search_vector"), tsquery) + similarity)
         .order_by("-score", "pk")
     )
 

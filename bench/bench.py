@@ -1,0 +1,232 @@
+"""`make bench`: how close the public pages come to serving a static file, measured in one run.
+
+Sets up PostgreSQL database `clinic_bench` with the demo clinic scaled to 1,000 conditions and 10,000 research
+articles, starts gunicorn with production settings on a free loopback port, and runs `wrk` against:
+
+- the condition page's own bytes served as a static file by WhiteNoise (the upper limit),
+- the condition page, cache hit and cache miss (a unique query string per request defeats the page cache),
+- the A–Z index, and search (unique queries, so every one is computed).
+
+Each is printed as requests/second, p50/p99 latency and a ratio to the static limit, with the page's SQL query
+count. Then the p50/p95 latency of search itself (in-process, 200 queries incl. misspellings). The machine is
+shared and noisy: compare ratios within one run, not absolute numbers across runs. Bounded: every wrk run lasts
+BENCH_SECONDS (default 10) on loopback only, and the server is stopped at the end.
+"""
+
+import os
+import re
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
+CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench")
+CONDITION = "/conditions/post-laminectomy-syndrome/"
+
+UNIQUE_QUERY_LUA = """
+counter = 0
+request = function()
+  counter = counter + 1
+  return wrk.format("GET", wrk.path .. "{sep}bench=" .. counter .. "-" .. math.random(1, 1000000000))
+end
+"""
+SEARCH_LUA = """
+terms = {"back pain", "sciatica", "failed back syndrome", "lamenectomy", "spinal cord stimulation", "neck",
+         "injection", "nerve damage", "stenosis", "knee"}
+counter = 0
+request = function()
+  counter = counter + 1
+  local term = terms[(counter % #terms) + 1]
+  return wrk.format("GET", "/search/?q=" .. term:gsub(" ", "+") .. "&n=" .. counter .. math.random(1, 1000000))
+end
+"""
+
+SETUP_ARTICLES = """
+import random
+from django.db import connection, transaction
+from conditions.models import ResearchArticle, Status
+from conditions.search import search_vector_expression
+from django.utils import timezone
+wanted = {articles}
+have = ResearchArticle.objects.filter(slug__startswith="bench-article-").count()
+topics = ["spinal cord stimulation", "epidural steroid injection", "failed back surgery syndrome", "sciatica",
+          "radiofrequency ablation", "knee osteoarthritis", "neuropathic pain", "physical therapy", "opioids"]
+with transaction.atomic():
+    ResearchArticle.objects.bulk_create([
+        ResearchArticle(
+            title=f"Outcomes of {{random.choice(topics)}} in a cohort of {{n}} patients",
+            slug=f"bench-article-{{n}}", journal="Pain Medicine", journal_abbreviation="Pain Med",
+            year=random.randint(1995, 2026),
+            abstract=f"A study of {{random.choice(topics)}} and {{random.choice(topics)}}.",
+            status=Status.PUBLISHED, published_at=timezone.now())
+        for n in range(have, wanted)
+    ], batch_size=1000)
+    ResearchArticle.objects.filter(search_vector__isnull=True).update(
+        search_vector=search_vector_expression(ResearchArticle))
+connection.cursor().execute("ANALYZE")  # fresh planner statistics after the bulk insert
+print(ResearchArticle.objects.count(), "articles")
+"""
+
+COUNT_QUERIES = """
+from django.core.cache import caches
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+client = Client(HTTP_HOST="127.0.0.1")
+for url in {urls!r}:
+    for cache in caches.all():
+        cache.clear()
+    with CaptureQueriesContext(connection) as queries:
+        status = client.get(url).status_code
+    print(f"QUERIES {{url}} {{len(queries)}} {{status}}")
+"""
+
+SEARCH_LATENCY = """
+import statistics, time
+from conditions.search import search_site
+terms = ["back pain", "sciatica", "failed back syndrome", "lamenectomy", "sciatia", "spinal cord stimulation",
+         "neck pain", "injection", "nerve damage", "stenosis", "knee", "radiofrequency", "erdek", "opioids"]
+search_site("warm up")
+times = []
+for n in range(200):
+    start = time.perf_counter()
+    search_site(terms[n % len(terms)])
+    times.append((time.perf_counter() - start) * 1000)
+times.sort()
+print(f"SEARCH p50={times[99]:.1f} p95={times[189]:.1f} max={times[-1]:.1f}")
+"""
+
+
+def free_port():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def manage(env, *args, capture=False):
+    result = subprocess.run(
+        [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
+    )
+    return result.stdout if capture else ""
+
+
+def start_server(env, port):
+    server = subprocess.Popen(
+        [str(Path(PYTHON).parent / "gunicorn"), "clinic.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+         "--no-control-socket", "--log-level", "warning"],
+        cwd=ROOT, env=env,
+    )  # fmt: skip
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1)
+            return server
+        except OSError:
+            time.sleep(0.2)
+    server.terminate()
+    raise SystemExit("gunicorn did not start")
+
+
+def wrk(url, script=None):
+    command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "5s"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        if script:
+            lua.write(script)
+    if script:
+        command += ["-s", lua.name]
+    output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
+    os.unlink(lua.name)
+    return {
+        "rps": float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1)),
+        "p50": latency(output, "50%"),
+        "p99": latency(output, "99%"),
+        "errors": sum(int(n) for n in re.findall(r"(?:connect|read|write|timeout) (\d+)", output))
+        + int((re.search(r"Non-2xx or 3xx responses: (\d+)", output) or [0, 0])[1]),
+    }
+
+
+def latency(output, percentile):
+    value, unit = re.search(rf"{re.escape(percentile)}\s+([\d.]+)(us|ms|s)", output).groups()
+    return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
+
+
+def main():
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install -y wrk")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "clinic.settings.prod",
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "DATABASE_URL": DATABASE,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "LOG_LEVEL": "WARNING",
+    }
+    name = DATABASE.rsplit("/", 1)[1]
+    subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
+    print("Setting up: 1,000 conditions and 10,000 research articles on PostgreSQL ...", flush=True)
+    manage(env, "migrate", "--no-input", "-v0")
+    manage(env, "load_demo_content", "-v0")
+    manage(env, "scale_demo_content", "--conditions", "1000")
+    manage(env, "shell", "-c", SETUP_ARTICLES.format(articles=10_000 - 17))
+    manage(env, "collectstatic", "--no-input", "-v0")
+
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    # The condition page's exact bytes, served by WhiteNoise as a static file: the upper limit.
+    server = start_server(env, port)
+    html = urllib.request.urlopen(base + CONDITION).read()
+    server.terminate()
+    server.wait(timeout=10)
+    static_copy = ROOT / "staticfiles" / "bench" / "condition.html"
+    static_copy.parent.mkdir(parents=True, exist_ok=True)
+    static_copy.write_bytes(html)
+
+    urls = {"condition": CONDITION, "A–Z index": "/conditions/", "search": "/search/?q=back+pain"}
+    counts = dict(
+        re.findall(r"QUERIES (\S+) (\d+)", manage({**env, "PAGE_CACHE_SECONDS": "0"}, "shell", "-c",
+                                                   COUNT_QUERIES.format(urls=list(urls.values())), capture=True))
+    )  # fmt: skip
+    server = start_server(env, port)
+    try:
+        for path in (CONDITION, "/conditions/"):
+            urllib.request.urlopen(base + path).read()  # warm the page cache
+        results = {
+            "static file (limit)": (wrk(f"{base}/static/bench/condition.html"), "-"),
+            "condition, cache hit": (wrk(base + CONDITION), counts.get(CONDITION, "?")),
+            "condition, cache miss": (
+                wrk(base + CONDITION, UNIQUE_QUERY_LUA.format(sep="?")),
+                counts.get(CONDITION, "?"),
+            ),  # fmt: skip
+            "A–Z index (1,000)": (wrk(base + "/conditions/"), counts.get("/conditions/", "?")),
+            "search, uncached": (wrk(base + "/search/", SEARCH_LUA), counts.get("/search/?q=back+pain", "?")),
+        }
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        static_copy.unlink(missing_ok=True)
+    search_line = manage(env, "shell", "-c", SEARCH_LATENCY, capture=True).strip().splitlines()[-1]
+
+    limit = results["static file (limit)"][0]["rps"]
+    print(f"\nmake bench — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, gunicorn 2 workers, "
+          f"wrk {CONNECTIONS} connections × {SECONDS} s, PostgreSQL")  # fmt: skip
+    print(f"{'target':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs static':>11}{'queries':>9}{'errors':>8}")
+    for label, (result, queries) in results.items():
+        print(
+            f"{label:<24}{result['rps']:>10.0f}{result['p50']:>10.2f}{result['p99']:>10.2f}"
+            f"{result['rps'] / limit:>10.1%}{queries!s:>9}{result['errors']:>8}"
+        )
+    print(f"\nSearch latency, in-process, 1,000 conditions + 10,000 articles: {search_line.removeprefix('SEARCH ')} ms")
+    return 1 if any(result["errors"] for result, _ in results.values()) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
