@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test lint format bench audit clean
+.PHONY: run serve test lint format bench audit loadtest backup restore clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13+ is needed (pyenv: pyenv install 3.13)")'
@@ -28,6 +28,25 @@ run: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py load_demo_content
 	$(PY) manage.py runserver 127.0.0.1:8000
+
+## serve: production behaviour locally: collectstatic + gunicorn with production settings on 127.0.0.1:8000
+serve: $(VENV)/.runtime
+	scripts/serve.sh
+
+## loadtest: gunicorn + PostgreSQL (clinic_loadtest, 1,000 conditions) + wrk, 60 s at 64 connections (LOADTEST_SECONDS)
+loadtest: $(VENV)/.runtime
+	scripts/loadtest.sh
+
+## backup: content, accounts, redirects and media to backups/clinic-<time>.tar.gz (keep it private)
+backup: $(VENV)/.runtime
+	@mkdir -p backups
+	$(PY) manage.py backup_site backups/clinic-$$(date +%Y%m%d-%H%M%S).tar.gz
+
+## restore: FILE=backups/clinic-....tar.gz into a migrated, empty database (FORCE=1 replaces existing content)
+restore: $(VENV)/.runtime
+	@test -n "$(FILE)" || { echo "usage: make restore FILE=backups/clinic-YYYYmmdd-HHMMSS.tar.gz [FORCE=1]" >&2; exit 2; }
+	$(PY) manage.py migrate --no-input
+	$(PY) manage.py restore_site "$(FILE)" $(if $(FORCE),--force)
 
 ## test: install, lint, check migrations, run the whole suite (REQUIRE_BROWSER=1 makes missing Chromium an error)
 test: $(VENV)/.dev node_modules/.installed

@@ -14,7 +14,8 @@ from .outage import is_database_unavailable, outage_response
 request_logger = logging.getLogger("clinic.request")
 
 # An id a proxy or load balancer sends is kept if it looks like one; anything else is replaced.
-_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+MAX_LOGGED_PATH = 500
 
 
 class RequestLogMiddleware:
@@ -29,7 +30,7 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         incoming = request.headers.get("X-Request-ID", "")
-        request_id = incoming if _REQUEST_ID.match(incoming) else uuid.uuid4().hex
+        request_id = incoming if _REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
         request.request_id = request_id
         # Cleared when the response is finished (`request_finished`), not here: Django logs 4xx responses
         # after the middleware has returned, and those lines should carry the id too.
@@ -38,15 +39,16 @@ class RequestLogMiddleware:
         response = self.get_response(request)
         response["X-Request-ID"] = request_id
         status = response.status_code
+        path = request.path[:MAX_LOGGED_PATH]  # a 200 kB junk address is not worth 200 kB of log
         request_logger.log(
             logging.ERROR if status >= 500 else logging.INFO,
             "%s %s %s",
-            request.method,
-            request.path,
+            request.method[:16],
+            path,
             status,
             extra={
-                "method": request.method,
-                "path": request.path,
+                "method": request.method[:16],
+                "path": path,
                 "status": status,
                 "duration_ms": round((time.perf_counter() - started) * 1000, 1),
                 "cache": getattr(response, "page_cache", None),

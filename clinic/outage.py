@@ -23,8 +23,17 @@ else:
     DATABASE_UNAVAILABLE_ERRORS = (OperationalError, InterfaceError, PoolTimeout)
 
 
+# SQLite reports a missing table (an unapplied migration: a bug) as an OperationalError too; only these are outages.
+SQLITE_OUTAGES = ("database is locked", "unable to open database", "disk I/O error")
+
+
 def is_database_unavailable(exception):
-    return isinstance(exception, DATABASE_UNAVAILABLE_ERRORS)
+    if not isinstance(exception, DATABASE_UNAVAILABLE_ERRORS):
+        return False
+    cause = exception.__cause__
+    if cause is not None and type(cause).__module__ == "sqlite3":
+        return any(text in str(cause) for text in SQLITE_OUTAGES)
+    return True
 
 
 def outage_response(request, exception):

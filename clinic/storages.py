@@ -1,4 +1,4 @@
-"""Uploaded media in an S3-compatible bucket (AWS S3, Cloudflare R2, MinIO...), used when AWS_STORAGE_BUCKET_NAME is set.
+"""Uploaded media in an S3-compatible bucket (AWS S3, R2, MinIO...), used when AWS_STORAGE_BUCKET_NAME is set.
 
 The content type of every object is decided here from the file's extension, never taken from the uploading browser
 (django-storages would otherwise store whatever `Content-Type` the upload claimed): images are served as images,

@@ -14,7 +14,11 @@ urlpatterns = [
     # Before the admin's own URLs: two-factor sign-in and the admin's "Forgotten your password?" flow.
     path(settings.ADMIN_URL, include("accounts.urls")),
     path(f"{settings.ADMIN_URL}password_reset/", auth_views.PasswordResetView.as_view(), name="admin_password_reset"),
-    path(f"{settings.ADMIN_URL}password_reset/done/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path(
+        f"{settings.ADMIN_URL}password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
     path("reset/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(), name="password_reset_confirm"),
     path("reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path(settings.ADMIN_URL, admin.site.urls),  # ADMIN_URL, "admin/" unless configured

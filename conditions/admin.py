@@ -4,6 +4,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from .citations.admin_views import CitationAdminViews
 from .editorial_admin import PublishableAdmin
 from .models import (
     ArticleAuthor,
@@ -179,6 +180,12 @@ class ResearchArticleAdmin(PublishableAdmin):
         (None, {"fields": ("title", "slug", "seen_edit_version")}),
         (_("Citation"), {"fields": ("journal", "journal_abbreviation", "year", "volume", "issue", "pages")}),
         (_("Identifiers and link"), {"fields": ("doi", "pmid", "url")}),
-        (None, {"fields": ("abstract", "treatments")}),
+        (None, {"fields": ("abstract", "keywords", "treatments")}),
         (_("Publication"), {"fields": PublishableAdmin.publication_fields}),
     )
+    # "Import citations" on the list, "Fill empty fields from DOI/PMID" on the form (conditions/citations/).
+    change_list_template = "admin/conditions/researcharticle/change_list.html"
+    change_form_template = "admin/conditions/researcharticle/change_form.html"
+
+    def get_urls(self):
+        return [*CitationAdminViews(self).urls(), *super().get_urls()]

@@ -7,6 +7,7 @@
   remembered when the page is saved, and cached copies never outlive it.
 - Only anonymous (no session cookie) GET/HEAD requests for public pages are cached, and only 200 responses without
   cookies and without `Cache-Control: private/no-cache/no-store`: staff previews and drafts never are.
+- Keys also contain the release (`release()`): pages rendered by the previous deploy are never served by the next.
 - Each page also keeps a longer-lived "last good copy", which is what `clinic.outage` serves while the database is
   down (see `cached_copy`).
 
@@ -14,11 +15,14 @@ Local memory by default (one cache per process), Redis when `REDIS_URL` is set (
 A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead.
 """
 
+import functools
 import hashlib
 import logging
+import os
 import pickle
 import time
 import zlib
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import caches
@@ -113,8 +117,8 @@ def _bump_quietly():
 
 
 def connect_signals():
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(content_changed, dispatch_uid=f"page-cache-{signal}")
+    for name, signal in {"post_save": post_save, "post_delete": post_delete, "m2m_changed": m2m_changed}.items():
+        signal.connect(content_changed, dispatch_uid=f"page-cache-{name}")
 
 
 # --- Which requests and responses ---------------------------------------------------------------------------
@@ -157,8 +161,32 @@ def _page_digest(request):
     return hashlib.sha256(raw.encode("utf-8", "surrogateescape")).hexdigest()
 
 
+# What a release consists of: a changed template, view or stylesheet (its hashed name is in every page) must not
+# be hidden behind pages rendered by the previous release.
+RELEASE_SUFFIXES = {".py", ".html", ".css", ".js", ".txt", ".svg"}
+RELEASE_SKIPPED_DIRS = {".git", ".venv", "node_modules", "media", "staticfiles", "tests", "test-artifacts", "backups",
+                        "bench", "docs", "deploy", "scripts", "__pycache__"}  # fmt: skip
+
+
+@functools.cache
+def release():
+    """PAGE_CACHE_RELEASE (e.g. the deployed commit), else a digest of the code, templates and static files."""
+    if settings.PAGE_CACHE_RELEASE:
+        return settings.PAGE_CACHE_RELEASE[:40]
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for directory, subdirectories, files in os.walk(root):
+        subdirectories[:] = sorted(d for d in subdirectories if d not in RELEASE_SKIPPED_DIRS and not d.startswith("."))
+        for name in sorted(files):
+            path = Path(directory, name)
+            if path.suffix in RELEASE_SUFFIXES:
+                digest.update(str(path.relative_to(root)).encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _page_key(generation, digest):
-    return f"pagecache:page:{generation}:{digest}"
+    return f"pagecache:page:{release()}:{generation}:{digest}"
 
 
 def _last_good_key(digest):

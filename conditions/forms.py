@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import BodyRegion, Condition, ResearchArticle
+from .models import BodyRegion, Condition, ResearchArticle, Treatment
 
 SEARCH_MAX_LENGTH = 200
 
@@ -22,7 +22,22 @@ class ResearchFilterForm(forms.Form):
         required=False,
         empty_label=_("All conditions"),
     )
+    treatment = forms.ModelChoiceField(
+        label=_("Treatment"),
+        queryset=Treatment.objects.published().only("name", "slug").order_by("name"),
+        to_field_name="slug",
+        required=False,
+        empty_label=_("All treatments"),
+    )
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[("year", _("Newest first")), ("title", _("Title A–Z"))],
+        required=False,
+    )
+
+    #: Ordering for each `sort` choice (the first is the default).
+    ORDERINGS = {"year": ("-year", "title"), "title": ("title", "-year")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -37,9 +52,11 @@ class ResearchFilterForm(forms.Form):
         data = self.cleaned_data
         if data.get("condition"):
             articles = articles.filter(condition_links__condition=data["condition"])
+        if data.get("treatment"):
+            articles = articles.filter(treatments=data["treatment"])
         if data.get("year"):
             articles = articles.filter(year=data["year"])
-        return articles
+        return articles.order_by(*self.ORDERINGS[data.get("sort") or "year"])
 
 
 class SearchForm(forms.Form):

@@ -16,8 +16,10 @@ from django.db.models.signals import post_save
 from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from .citations.tokens import cited_slugs, keyword_index, normalize_keyword
 from .fields import RichTextField
 from .sanitize import is_blank_html
 from .uploads import ImageUploadValidator, hero_image_path
@@ -262,6 +264,29 @@ class Reviewed(models.Model):
         self.save()
 
 
+def check_citations(page):
+    """Refuse [cite:slug] tokens naming no research article: one error per field, listing the unknown tokens."""
+    texts = {name: getattr(page, name) or "" for name in page.cited_fields}
+    slugs = cited_slugs(*texts.values())
+    if not slugs:
+        return
+    known = set(ResearchArticle.objects.filter(slug__in=slugs).values_list("slug", flat=True))
+    errors = {}
+    for name, text in texts.items():
+        unknown = [slug for slug in cited_slugs(text) if slug not in known]
+        if unknown:
+            errors[name] = [
+                ValidationError(
+                    _("Unknown citation [cite:%(slug)s]: no research article has this slug."),
+                    code="unknown_citation",
+                    params={"slug": slug},
+                )
+                for slug in unknown
+            ]
+    if errors:
+        raise ValidationError(errors)
+
+
 def review_dates_in_order(prefix):
     return models.CheckConstraint(
         condition=Q(next_review_due__isnull=True)
@@ -296,6 +321,8 @@ class TreatmentQuerySet(PublishableQuerySet, ReviewedQuerySet):
 
 class Treatment(Publishable, Reviewed):
     detail_url_name = "conditions:treatment-detail"
+    #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
+    cited_fields = ("body",)
     search_weights = {"A": ("name",), "B": ("summary",), "C": ("body",)}
 
     name = models.CharField(_("name"), max_length=200)
@@ -335,6 +362,7 @@ class Treatment(Publishable, Reviewed):
         super().clean()
         if self.status == Status.PUBLISHED and is_blank_html(self.body):
             raise ValidationError({"body": _("A published treatment needs a body.")})
+        check_citations(self)
 
 
 # --- Research articles -----------------------------------------------------------------------------
@@ -358,6 +386,10 @@ def validate_doi(value):
 
 
 validate_pmid = RegexValidator(r"^[1-9]\d{0,8}$", _("A PubMed ID is a number of up to 9 digits, e.g. 23682788."))
+
+
+#: /research/feed/ is the RSS feed, so no article may have the slug "feed".
+RESERVED_ARTICLE_SLUGS = {"feed"}
 
 
 class ResearchArticleQuerySet(PublishableQuerySet):
@@ -395,6 +427,16 @@ class ResearchArticle(Publishable):
     pmid = models.CharField(_("PubMed ID"), max_length=9, blank=True, validators=[validate_pmid])
     url = models.URLField(_("link"), max_length=500, blank=True, help_text=_("Publisher page, when there is no DOI."))
     abstract = models.TextField(_("abstract"), blank=True, help_text=_("Plain text; blank lines separate paragraphs."))
+    keywords = models.TextField(
+        _("keywords"),
+        blank=True,
+        help_text=_(
+            "One per line (MeSH headings, author keywords; filled by imports). A condition page whose name or "
+            "“also called” name is one of them suggests this article in its sidebar."
+        ),
+    )
+    # The keywords as compared: "|failed back surgery syndrome|spinal cord stimulation|" (see citations/tokens.py).
+    keyword_index = models.TextField(blank=True, default="", editable=False)
     treatments = models.ManyToManyField(
         Treatment, blank=True, related_name="research_articles", verbose_name=_("treatments")
     )
@@ -418,10 +460,14 @@ class ResearchArticle(Publishable):
     def save(self, *args, **kwargs):
         self.doi = normalize_doi(self.doi)
         self.pmid = (self.pmid or "").strip()
+        self.keyword_index = keyword_index(self.keywords)
         super().save(*args, **kwargs)
 
     def clean(self):
         super().clean()
+        if self.slug in RESERVED_ARTICLE_SLUGS:
+            raise ValidationError({"slug": _("“%(slug)s” is the address of another page: choose another slug.")
+                                   % {"slug": self.slug}})  # fmt: skip
         self.doi = normalize_doi(self.doi)
         if self.doi and ResearchArticle.objects.exclude(pk=self.pk).filter(doi__iexact=self.doi).exists():
             raise ValidationError({"doi": _("Another article already has this DOI.")})
@@ -429,12 +475,22 @@ class ResearchArticle(Publishable):
             raise ValidationError({"pmid": _("Another article already has this PubMed ID.")})
 
     @property
+    def ama_citation(self):
+        """The AMA citation as plain text (conditions/citations/ama.py)."""
+        from .citations.ama import ama_citation
+
+        return ama_citation(self)
+
+    @property
+    def keyword_list(self):
+        return [line.strip() for line in self.keywords.splitlines() if line.strip()]
+
+    @property
     def author_list(self):
         """Authors as AMA prints them: "Hussain A, Erdek M"; more than 6 become the first 3 and "et al"."""
-        authors = list(self.authors.all())  # uses the prefetched authors
-        if len(authors) > 6:
-            return ", ".join(author.short_name for author in authors[:3]) + ", et al"
-        return ", ".join(author.short_name for author in authors)
+        from .citations.ama import author_list
+
+        return author_list(self.authors.all())  # uses the prefetched authors
 
     @property
     def doi_url(self):
@@ -515,7 +571,10 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
     def for_page(self, sidebar_limit=None):
-        """A condition page in a constant number of queries: the page, its treatments, its articles, their authors."""
+        """A condition page in a constant number of queries: the page, its treatments, its articles.
+
+        `Condition.research` then adds at most two: suggested and cited articles, and the authors of them all.
+        """
         return self.prefetch_related(
             Prefetch(
                 "condition_treatments",
@@ -529,7 +588,6 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
                 "condition_articles",
                 queryset=ConditionArticle.objects.filter(published_link("article"))
                 .select_related("article")
-                .prefetch_related(Prefetch("article__authors", queryset=ArticleAuthor.objects.order_by("position")))
                 .order_by("position", "pk"),
                 to_attr="published_article_links",
             ),
@@ -544,6 +602,10 @@ class Condition(Publishable, Reviewed):
         "C": ("overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor"),
     }
     copied_rows = ("condition_treatments", "condition_articles")
+    #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
+    cited_fields = (
+        "urgent_warning", "overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor",
+    )  # fmt: skip
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -633,6 +695,7 @@ class Condition(Publishable, Reviewed):
             raise ValidationError({"hero_image_alt": _("Describe the image for patients who cannot see it.")})
         if self.status == Status.PUBLISHED and is_blank_html(self.overview):
             raise ValidationError({"overview": _("A published condition needs an overview.")})
+        check_citations(self)
 
     def patient_text(self):
         """Everything a patient reads on the page, for the readability check."""
@@ -669,9 +732,32 @@ class Condition(Publishable, Reviewed):
             for category, group in groupby(links, key=lambda link: link.treatment.category)
         ]
 
+    @property
+    def keyword_terms(self):
+        """What an article's keywords are matched against: the name and the "also called" names, normalised."""
+        terms = dict.fromkeys(normalize_keyword(name) for name in [self.name, *self.alternate_name_list])
+        terms.pop("", None)
+        return list(terms)
+
+    @cached_property
+    def research(self):
+        """Sidebar and References of the page (needs `for_page()`): see conditions/citations/references.py."""
+        from .citations.references import condition_research
+
+        return condition_research(self)
+
     def sidebar_articles(self):
-        """The related articles the editor ordered, published only, at most SIDEBAR_ARTICLE_LIMIT."""
-        return [link.article for link in self.published_article_links[: settings.SIDEBAR_ARTICLE_LIMIT]]
+        """At most SIDEBAR_ARTICLE_LIMIT published articles: the editor's, in order, then suggestions.
+
+        Suggestions fill the rest: articles about the condition's treatments, then articles with a keyword equal to
+        the condition's name or an "also called" name, newest first; never a duplicate, never an unpublished one.
+        """
+        return self.research.sidebar
+
+    @property
+    def references(self):
+        """The numbered References: articles cited with [cite:slug] in page order, then the editor's others."""
+        return self.research.references
 
 
 class ConditionTreatment(models.Model):

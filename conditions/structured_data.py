@@ -10,6 +10,7 @@ import re
 
 from django.conf import settings
 
+from .citations.tokens import strip_citation_tokens
 from .models import BodyRegion, TreatmentCategory
 
 CONTEXT = "https://schema.org"
@@ -29,6 +30,7 @@ ANATOMY = {
 
 
 def plain(fragment):
+    fragment = strip_citation_tokens(fragment)  # [cite:slug] tokens become reference numbers on the page only
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment or "")).split())
 
 

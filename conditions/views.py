@@ -15,6 +15,8 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import structured_data
+from .citations.jsonld import scholarly_article
+from .citations.references import treatment_research
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
@@ -120,9 +122,11 @@ class TreatmentDetailView(PreviewableDetailView):
 
     def get_context_data(self, **kwargs):
         treatment = self.object
+        research = treatment_research(treatment)  # linked and cited articles, their authors: 1 to 3 queries
         return super().get_context_data(
             conditions=Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index(),
-            articles=treatment.research_articles.for_listing()[: settings.SIDEBAR_ARTICLE_LIMIT],
+            articles=research.sidebar,
+            references=research.references,
             structured_data=[structured_data.treatment_page(treatment, self.request)],
             **kwargs,
         )
@@ -162,6 +166,7 @@ class ResearchDetailView(PreviewableDetailView):
         return super().get_context_data(
             conditions=Condition.objects.published().filter(condition_articles__article=article).for_index(),
             treatments=article.treatments.published().for_index(),
+            structured_data=[scholarly_article(article, self.request)],
             **kwargs,
         )
 

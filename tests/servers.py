@@ -23,7 +23,9 @@ def postgres_bindir():
     if os.environ.get("PG_BINDIR"):
         return Path(os.environ["PG_BINDIR"])
     try:
-        return Path(subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip())
+        return Path(
+            subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True, check=True).stdout.strip()
+        )
     except (OSError, subprocess.CalledProcessError):
         pass
     candidates = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), reverse=True)

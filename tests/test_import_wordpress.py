@@ -288,7 +288,7 @@ def test_status_publish_publishes_the_pages_published_in_wordpress(client, clini
 
     response = client.get("/conditions/post-laminectomy-syndrome/")
     assert response.status_code == 200
-    assert b"Interventional Pain Management for Failed Back Surgery Syndrome" in response.content
+    assert b"Interventional pain management for failed back surgery syndrome" in response.content  # AMA: sentence case
     assert b"Numb patches or pins and needles." in response.content
 
 

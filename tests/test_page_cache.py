@@ -69,7 +69,8 @@ def test_a_condition_published_in_the_admin_is_listed_at_once(client, reviewer):
 
 
 def test_deleting_and_withdrawing_pages_show_at_once(client):
-    kept, deleted, withdrawn = ConditionFactory(name="Kept"), ConditionFactory(name="Deleted"), ConditionFactory()
+    ConditionFactory(name="Kept")
+    deleted, withdrawn = ConditionFactory(name="Deleted"), ConditionFactory()
     assert "Deleted" in page(client, "/conditions/").content.decode()
     deleted.delete()
     assert "Deleted" not in page(client, "/conditions/").content.decode()
@@ -147,6 +148,18 @@ def test_pages_are_rendered_when_the_cache_is_unreachable(client, settings):
     assert "Sciatica" in response.content.decode() and "X-Page-Cache" not in response
 
 
+def test_public_pages_work_when_redis_is_down(client, settings):
+    """REDIS_URL pointing at a Redis that does not answer: every public page is still rendered; /readyz says 503."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
+    }
+    condition = ConditionFactory(name="Sciatica")
+    for url in ["/", "/conditions/", condition.get_absolute_url(), "/treatments/", "/research/", "/search/?q=back",
+                "/sitemap.xml", "/robots.txt", "/healthz"]:  # fmt: skip
+        assert client.get(url).status_code == 200, url
+    assert client.get("/readyz").status_code == 503
+
+
 @pytest.fixture
 def redis_page_cache(settings):
     """The page cache in the real Redis (REDIS_URL or 127.0.0.1:6379), under a prefix of its own, removed after."""
@@ -177,3 +190,37 @@ def test_with_redis_every_app_server_sees_a_change_at_once(client, redis_page_ca
     condition.summary = "New summary."
     condition.save()
     assert "New summary." in page(Client(), url).content.decode()
+
+
+def test_health_endpoints_are_cheap_and_never_cached(client, django_assert_num_queries):
+    for _ in range(2):
+        with django_assert_num_queries(0):
+            healthz = client.get("/healthz")
+        readyz = client.get("/readyz")
+        for response in (healthz, readyz):
+            assert response.status_code == 200 and "X-Page-Cache" not in response
+            assert "no-cache" in response["Cache-Control"] and "no-store" in response["Cache-Control"]
+
+
+def test_a_new_release_never_serves_pages_rendered_by_the_previous_one(client, settings):
+    page_cache.release.cache_clear()
+    settings.PAGE_CACHE_RELEASE = "release-1"
+    condition = ConditionFactory()
+    page(client, condition.get_absolute_url())
+    assert page(client, condition.get_absolute_url())["X-Page-Cache"] == "hit"
+
+    page_cache.release.cache_clear()  # what a deploy does: new processes
+    settings.PAGE_CACHE_RELEASE = "release-2"
+    try:
+        assert page(client, condition.get_absolute_url())["X-Page-Cache"] == "miss"
+    finally:
+        page_cache.release.cache_clear()
+
+
+def test_without_a_named_release_the_code_and_templates_are_the_release(settings):
+    page_cache.release.cache_clear()
+    settings.PAGE_CACHE_RELEASE = ""
+    try:
+        assert len(page_cache.release()) == 12
+    finally:
+        page_cache.release.cache_clear()

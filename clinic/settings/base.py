@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "django.contrib.sites",
     "django.contrib.redirects",
     "django.contrib.sitemaps",
+    "django.contrib.postgres",  # full-text search and trigram lookups (inactive on SQLite)
     "django_ckeditor_5",
     "reversion",
     "axes",
@@ -308,6 +309,10 @@ LOGIN_URL = "admin:login"
 # The admin's address. Moving it (ADMIN_URL=staff-7f3k/) keeps drive-by password guessing off the login page.
 ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 
+# Sessions live in the database, so any app server behind the load balancer can serve any visitor; a cookie
+# that cannot be a session key never reaches the database (clinic/sessions.py).
+SESSION_ENGINE = "clinic.sessions"
+
 # --- Security headers ------------------------------------------------------------------------------
 # Public pages run no inline script or style (CSS is a file; an inline <script> such as JSON-LD must carry
 # {% csp_nonce_attr %}). Nothing may frame the site.
@@ -382,6 +387,8 @@ else:
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off
 PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS", str(7 * 24 * 3600)))
+# Part of every page key: the deployed release (e.g. the commit); empty means a digest of the code and templates.
+PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
 OUTAGE_RETRY_AFTER_SECONDS = 30
 

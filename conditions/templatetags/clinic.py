@@ -4,6 +4,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
+from conditions.citations.references import link_citations
 from conditions.sanitize import clean_html
 from conditions.structured_data import breadcrumb_list
 
@@ -11,9 +12,14 @@ register = template.Library()
 
 
 @register.filter
-def rich_text(value):
-    """Render stored rich text. Sanitized again on the way out: the allowlist, not `|safe`, decides."""
-    return mark_safe(clean_html(value))  # noqa: S308 - clean_html has just reduced it to the allowlist
+def rich_text(value, references=None):
+    """Render stored rich text. Sanitized again on the way out: the allowlist, not `|safe`, decides.
+
+    `{{ page.overview|rich_text:page.references }}` turns [cite:slug] tokens into superscript reference numbers
+    (conditions/citations/references.py); without references, or for an unknown slug, a token is dropped.
+    """
+    html = link_citations(clean_html(value), references)
+    return mark_safe(html)  # noqa: S308 - the allowlist's output plus fixed <sup><a href="#ref-N"> markup
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

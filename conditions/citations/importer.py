@@ -1,0 +1,211 @@
+"""Import a citation file: each record is new, a duplicate or an error; the new ones are written in one transaction.
+
+Duplicates are found by DOI (case-insensitive), then PubMed ID, then normalised title and year (unless both records
+carry DOIs, or PubMed IDs, that differ), against every article on the site (drafts too) and the earlier records of
+the same file, so importing a file twice creates nothing the second time. A duplicate is never changed; it is
+only linked to the conditions named for the import when it is not linked yet.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import reversion
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+from django.utils.text import slugify
+
+from conditions.models import (
+    RESERVED_ARTICLE_SLUGS,
+    ArticleAuthor,
+    ConditionArticle,
+    ResearchArticle,
+    Status,
+)
+from conditions.wordpress.importer import normalized_title
+
+from .records import problems
+
+NEW, DUPLICATE, ERROR = "new", "duplicate", "error"
+SLUG_LENGTH = 80
+
+
+@dataclass
+class Outcome:
+    record: object  # ParsedRecord
+    status: str
+    detail: str = ""
+    slug: str = ""  # new: the address the article gets
+    existing_pk: int | None = None  # duplicate of an article on the site
+    article: ResearchArticle | None = None  # new, once written
+
+    @property
+    def url(self):
+        return reverse("conditions:article-detail", kwargs={"slug": self.slug}) if self.slug else ""
+
+    def line(self):
+        if self.status == NEW:
+            return f"{self.status:<10} {self.record.label} -> {self.url}"
+        return f"{self.status:<10} {self.record.label}: {self.detail}"
+
+
+class ImportFailed(Exception):
+    """Writing stopped on an unexpected error; the transaction was rolled back, nothing was imported."""
+
+
+def _slug_base(title):
+    slug = slugify(title)
+    if len(slug) > SLUG_LENGTH:
+        slug = slug[:SLUG_LENGTH].rsplit("-", 1)[0]
+    return slug or "article"
+
+
+def summary(outcomes):
+    counts = Counter(outcome.status for outcome in outcomes)
+    errors = counts[ERROR]
+    duplicates = counts[DUPLICATE]
+    return (
+        f"{counts[NEW]} new, {duplicates} duplicate{'s' if duplicates != 1 else ''}, "
+        f"{errors} error{'s' if errors != 1 else ''}."
+    )
+
+
+class CitationImporter:
+    def __init__(self, citation_file, *, conditions=(), publish=True, user=None):
+        self.file = citation_file
+        self.conditions = list(conditions)
+        self.publish = publish
+        self.user = user if user is not None and user.is_authenticated else None
+        self.outcomes = None
+
+    # --- Planning: nothing is written -------------------------------------------------------------------
+
+    def plan(self):
+        """Classify every record (one query for the site's articles). Safe to call for a dry run or a preview."""
+        rows = ResearchArticle.objects.values_list("pk", "title", "year", "doi", "pmid", "slug")
+        by_doi, by_pmid, by_title, slugs = {}, {}, {}, set(RESERVED_ARTICLE_SLUGS)
+        for pk, title, year, doi, pmid, slug in rows:
+            known = ("site", pk, title, doi.casefold(), pmid)
+            if doi:
+                by_doi.setdefault(doi.casefold(), known)
+            if pmid:
+                by_pmid.setdefault(pmid, known)
+            by_title.setdefault((normalized_title(title), year), known)
+            slugs.add(slug)
+
+        outcomes = []
+        for record in self.file.records:
+            if record.error:
+                outcomes.append(Outcome(record, ERROR, record.error))
+                continue
+            citation = record.citation
+            if problem := problems(citation):
+                outcomes.append(Outcome(record, ERROR, problem))
+                continue
+            doi, pmid = citation.doi.casefold(), citation.pmid
+            title_key = (normalized_title(citation.title), citation.year)
+            match, reason = None, ""
+            if doi and doi in by_doi:
+                match, reason = by_doi[doi], "same DOI"
+            elif pmid and pmid in by_pmid:
+                match, reason = by_pmid[pmid], "same PubMed ID"
+            elif title_key in by_title:
+                candidate = by_title[title_key]
+                if not (doi and candidate[3] and doi != candidate[3]) and not (
+                    pmid and candidate[4] and pmid != candidate[4]
+                ):
+                    match, reason = candidate, "same title and year"
+            if match is not None:
+                where, key, title = match[0], match[1], match[2]
+                if where == "site":
+                    detail = f"already on the site as “{title}” ({reason})"
+                    outcomes.append(Outcome(record, DUPLICATE, detail, existing_pk=key))
+                else:
+                    outcomes.append(Outcome(record, DUPLICATE, f"repeats record {key} of this file ({reason})"))
+                continue
+            slug = base = _slug_base(citation.title)
+            number = 2
+            while slug in slugs:
+                slug = f"{base}-{number}"
+                number += 1
+            slugs.add(slug)
+            known = ("file", record.number, citation.title, doi, pmid)
+            if doi:
+                by_doi[doi] = known
+            if pmid:
+                by_pmid[pmid] = known
+            by_title.setdefault(title_key, known)
+            outcomes.append(Outcome(record, NEW, slug=slug))
+        self.outcomes = outcomes
+        return outcomes
+
+    # --- Writing: all or nothing --------------------------------------------------------------------------
+
+    def run(self, progress=None):
+        """Write the new articles (and links to the conditions) in one transaction; return the outcomes."""
+        outcomes = self.outcomes if self.outcomes is not None else self.plan()
+        current = None
+        try:
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment(f"Imported from {self.file.name}")
+                if self.user is not None:
+                    reversion.set_user(self.user)
+                links = self._existing_links()
+                for done, outcome in enumerate(outcomes, start=1):
+                    current = outcome
+                    if progress is not None:
+                        progress.update(done, outcome.record.title)
+                    if outcome.status == NEW:
+                        outcome.article = self._create(outcome)
+                        self._link(outcome.article.pk, links)
+                    elif outcome.status == DUPLICATE and outcome.existing_pk:
+                        if linked := self._link(outcome.existing_pk, links):
+                            outcome.detail += f"; linked to {', '.join(linked)}"
+        except Exception as error:
+            where = current.record.label if current is not None else self.file.name
+            raise ImportFailed(f"{where}: {error}. Nothing was imported.") from error
+        finally:
+            if progress is not None:
+                progress.close()
+        return outcomes
+
+    def _create(self, outcome):
+        citation = outcome.record.citation
+        article = ResearchArticle(
+            **citation.article_fields(),
+            slug=outcome.slug,
+            status=Status.PUBLISHED if self.publish else Status.DRAFT,
+            owner=self.user,
+        )
+        article.save()
+        ArticleAuthor.objects.bulk_create(
+            ArticleAuthor(article=article, position=position, **author.as_fields())
+            for position, author in enumerate(citation.authors)
+        )
+        return article
+
+    def _existing_links(self):
+        if not self.conditions:
+            return {}
+        rows = ConditionArticle.objects.filter(condition__in=self.conditions)
+        links = {condition.pk: set() for condition in self.conditions}
+        for condition_id, article_id in rows.values_list("condition_id", "article_id"):
+            links[condition_id].add(article_id)
+        self._next_position = {
+            row["condition_id"]: (row["last"] or 0) + 1
+            for row in rows.values("condition_id").annotate(last=Max("position")).order_by()
+        }
+        return links
+
+    def _link(self, article_pk, links):
+        """Append the article to each condition's list when it is not on it yet; the names of those conditions."""
+        linked = []
+        for condition in self.conditions:
+            if article_pk in links[condition.pk]:
+                continue
+            position = self._next_position.get(condition.pk, 0)
+            ConditionArticle.objects.create(condition=condition, article_id=article_pk, position=position)
+            self._next_position[condition.pk] = position + 1
+            links[condition.pk].add(article_pk)
+            linked.append(condition.name)
+        return linked

@@ -1,0 +1,186 @@
+"""Nothing lost: backup_site / restore_site round-trip the demo clinic, and every public page reads the same after."""
+
+import io
+import json
+import re
+import shutil
+import tarfile
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.contrib.redirects.models import Redirect
+from django.contrib.sites.models import Site
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from conditions.backup import DATA_FILES, flush_database
+from conditions.models import Condition, ResearchArticle, Treatment
+
+from .factories import StaffUserFactory
+from .test_admin import png_file
+
+pytestmark = pytest.mark.django_db
+SITE_DATA = DATA_FILES[0]
+
+
+@pytest.fixture(autouse=True)
+def fresh_content_types():
+    """Flushing recreates content types under new ids: never let the cache keep the old ones."""
+    ContentType.objects.clear_cache()
+    yield
+    ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def demo_clinic(media_root):
+    """The demo clinic plus what a real site has: an uploaded hero image, an image in the text, staff, a redirect."""
+    call_command("load_demo_content", stdout=io.StringIO())
+    condition = Condition.objects.published().order_by("pk").first()
+    condition.hero_image.save("spine.png", png_file("spine.png"), save=False)
+    condition.hero_image_alt = "An X-ray of the lower spine"
+    editor_image = default_storage.save("editor/in-the-text.png", ContentFile(png_file().read()))
+    condition.overview += f'<p><img src="/media/{editor_image}" alt="A diagram of the nerve"></p>'
+    condition.save()
+    StaffUserFactory(role="Medical reviewer", username="reviewer")
+    Redirect.objects.create(site_id=1, old_path="/old-page/", new_path=condition.get_absolute_url())
+    Site.objects.filter(pk=1).update(domain="www.example-clinic.org", name="Example clinic")
+    return condition
+
+
+def public_urls():
+    urls = ["/", "/conditions/", "/treatments/", "/research/", "/sitemap.xml", "/robots.txt", "/search/?q=pain"]
+    for model in (Condition, Treatment, ResearchArticle):
+        urls += [page.get_absolute_url() for page in model.objects.published()]
+    return urls
+
+
+# Per response by design: the CSP nonce of inline JSON-LD (and a CSRF token, should a public page ever get one).
+PER_RESPONSE = re.compile(rb'(nonce="|name="csrfmiddlewaretoken" value=")[^"]*"')
+
+
+def render_site(client):
+    """{url: (status, body)} of every public page, plus the old address that redirects."""
+    pages = {url: client.get(url) for url in public_urls()}
+    assert all(response.status_code == 200 for response in pages.values())
+    pages["/old-page/"] = client.get("/old-page/")
+    return {url: (response.status_code, PER_RESPONSE.sub(rb'\1"', response.content)) for url, response in pages.items()}
+
+
+def media_files(root):
+    root = Path(root)
+    return {str(path.relative_to(root)): path.read_bytes() for path in root.rglob("*") if path.is_file()}
+
+
+def empty_the_site(media_root):
+    flush_database("default")  # as restore_site --force does it (PostgreSQL needs the pending checks run first)
+    shutil.rmtree(media_root, ignore_errors=True)
+
+
+def test_backup_and_restore_round_trip_every_public_page_and_file(client, demo_clinic, media_root, tmp_path):
+    before = render_site(client)
+    files_before = media_files(media_root)
+    assert len(files_before) == 2
+    reviewer_password = Condition._meta.apps.get_model("auth", "User").objects.get(username="reviewer").password
+
+    archive = tmp_path / "clinic.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    assert archive.stat().st_mode & 0o077 == 0, "the archive holds password hashes: private to its owner"
+
+    empty_the_site(media_root)
+    assert not Condition.objects.exists() and client.get(demo_clinic.get_absolute_url()).status_code == 404
+
+    call_command("restore_site", str(archive), stdout=io.StringIO())
+
+    after = render_site(client)
+    assert after.keys() == before.keys()
+    for url, page in before.items():
+        assert after[url] == page, f"{url} differs after the restore"
+    assert media_files(media_root) == files_before
+    User = Condition._meta.apps.get_model("auth", "User")
+    assert User.objects.get(username="reviewer").password == reviewer_password
+    assert set(User.objects.get(username="reviewer").groups.values_list("name", flat=True)) == {"Medical reviewer"}
+    assert Group.objects.get(name="Editor").permissions.exists()
+
+
+def test_restore_refuses_to_overwrite_content_unless_forced(client, demo_clinic, media_root, tmp_path):
+    archive = tmp_path / "clinic.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    demo_clinic.name = "Changed after the backup"
+    demo_clinic.save()
+
+    with pytest.raises(CommandError, match="already holds content"):
+        call_command("restore_site", str(archive), stdout=io.StringIO())
+    assert Condition.objects.filter(name="Changed after the backup").exists()
+
+    call_command("restore_site", str(archive), "--force", stdout=io.StringIO())
+    assert not Condition.objects.filter(name="Changed after the backup").exists()
+    assert client.get(demo_clinic.get_absolute_url()).status_code == 200
+
+
+def tar_with(path, members):
+    with tarfile.open(path, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+
+
+def valid_members(tmp_path, demo_clinic):
+    archive = tmp_path / "good.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    with tarfile.open(archive) as opened:
+        return {member.name: opened.extractfile(member).read() for member in opened}
+
+
+@pytest.mark.parametrize(
+    "damage,message",
+    [
+        (lambda members: {"notes.txt": b"hello"}, "unexpected file"),
+        (lambda members: {**members, "media/../../etc/cron.d/x": b"* * * * * root id"}, "outside the media folder"),
+        (lambda members: {**members, "manifest.json": b"{not json"}, "not valid JSON"),
+        (lambda members: {**members, "manifest.json": b'{"format": 99}'}, "not a backup made by backup_site"),
+        (lambda members: {k: v for k, v in members.items() if k != SITE_DATA}, "incomplete"),
+    ],
+    ids=["foreign file", "path traversal", "bad manifest", "other format", "missing data"],
+)
+def test_a_damaged_or_hostile_archive_is_refused_before_anything_changes(tmp_path, demo_clinic, damage, message):
+    members = damage(valid_members(tmp_path, demo_clinic))
+    bad = tmp_path / "bad.tar.gz"
+    tar_with(bad, members)
+    empty_the_site(default_storage.location)
+    with pytest.raises(CommandError, match=message):
+        call_command("restore_site", str(bad), stdout=io.StringIO())
+    assert not Condition.objects.exists()
+    assert not Path("/etc/cron.d/x").exists()
+
+
+def test_a_restore_that_fails_half_way_leaves_nothing_behind(tmp_path, demo_clinic, media_root):
+    members = valid_members(tmp_path, demo_clinic)
+    rows = json.loads(members[SITE_DATA])
+    rows.append({"model": "conditions.condition", "pk": 999999, "fields": {"name": "x", "slug": None}})
+    members[SITE_DATA] = json.dumps(rows).encode()
+    bad = tmp_path / "bad.tar.gz"
+    tar_with(bad, members)
+    empty_the_site(media_root)
+
+    with pytest.raises(CommandError, match="rolled back"):
+        call_command("restore_site", str(bad), stdout=io.StringIO())
+    assert not Condition.objects.exists() and not Treatment.objects.exists()
+    assert media_files(media_root) == {}
+
+
+@pytest.mark.parametrize("content", [b"", b"not a tar file at all", b"\x1f\x8b\x08\x00truncated gzip"])
+def test_garbage_is_refused_with_a_clear_message(tmp_path, content):
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(content)
+    with pytest.raises(CommandError, match="not a readable backup archive"):
+        call_command("restore_site", str(bad), stdout=io.StringIO())
+
+
+def test_a_missing_archive_is_refused(tmp_path):
+    with pytest.raises(CommandError, match="is not a file"):
+        call_command("restore_site", str(tmp_path / "missing.tar.gz"), stdout=io.StringIO())
