@@ -17,8 +17,9 @@ from django.utils.html import format_html, format_html_join
 from .fields import RichTextField
 
 # Bookkeeping that differs between any two saves and says nothing about the content.
-IGNORED = {"id", "created_at", "updated_at", "edit_version", "draft_of", "review_reminder_sent_for",
-           "overdue_notice_sent_for"}  # fmt: skip
+# (keyword_index is derived from the keywords, which are compared.)
+IGNORED = {"id", "created_at", "updated_at", "edit_version", "draft_of", "search_vector",
+           "review_reminder_sent_for", "overdue_notice_sent_for", "keyword_index"}  # fmt: skip
 BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|tr|figcaption)>|<br\s*/?>", re.IGNORECASE)
 
 

@@ -805,8 +805,8 @@ class ConditionArticle(models.Model):
 
 # --- History: every save of a page is a revision (django-reversion) -------------------------------
 
-# Not versioned: the edit counter (a restore must not rewind it) and the reminder bookkeeping.
-UNVERSIONED = ("edit_version", "review_reminder_sent_for", "overdue_notice_sent_for")
+# Not versioned: the edit counter (a restore must not rewind it), reminder bookkeeping, the search index.
+UNVERSIONED = ("edit_version", "review_reminder_sent_for", "overdue_notice_sent_for", "search_vector")
 
 reversion.register(ConditionTreatment)
 reversion.register(ConditionArticle)
