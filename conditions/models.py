@@ -327,7 +327,7 @@ class Treatment(Publishable, Reviewed):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("The page address: /treatments/<slug>/")
+        _("slug"), max_length=200, unique=True, help_text=_("The end of the page address: /treatments/this-slug/")
     )
     category = models.CharField(_("category"), max_length=20, choices=TreatmentCategory, db_index=True)
     summary = models.TextField(
@@ -407,7 +407,9 @@ class ResearchArticle(Publishable):
     copied_m2m = ("treatments",)
 
     title = models.CharField(_("title"), max_length=500)
-    slug = models.SlugField(_("slug"), max_length=200, unique=True, help_text=_("The page address: /research/<slug>/"))
+    slug = models.SlugField(
+        _("slug"), max_length=200, unique=True, help_text=_("The end of the page address: /research/this-slug/")
+    )
     journal = models.CharField(_("journal"), max_length=300, blank=True)
     journal_abbreviation = models.CharField(
         _("journal abbreviation"),
@@ -609,7 +611,7 @@ class Condition(Publishable, Reviewed):
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
-        _("slug"), max_length=200, unique=True, help_text=_("The page address: /conditions/<slug>/")
+        _("slug"), max_length=200, unique=True, help_text=_("The end of the page address: /conditions/this-slug/")
     )
     alternate_names = models.TextField(
         _("also called"),
