@@ -5,22 +5,18 @@ The content type of every object is decided here from the file's extension, neve
 anything else as a download, so an uploaded file can never become a page that runs script on a visitor's browser.
 """
 
-from pathlib import PurePosixPath
-
 from storages.backends.s3 import S3Storage
 
-from conditions.uploads import SAFE_MEDIA_TYPES, RandomNameMixin
+from conditions.uploads import RandomNameMixin, media_headers
 
 
 class MediaStorage(S3Storage):
     def get_object_parameters(self, name):
         params = super().get_object_parameters(name)
-        content_type = SAFE_MEDIA_TYPES.get(PurePosixPath(name).suffix.lower())
-        if content_type is None:
-            params["ContentType"] = "application/octet-stream"
-            params["ContentDisposition"] = "attachment"
-        else:
-            params["ContentType"] = content_type
+        headers = media_headers(name)
+        params["ContentType"] = headers["Content-Type"]
+        if "Content-Disposition" in headers:
+            params["ContentDisposition"] = headers["Content-Disposition"]
         return params
 
 

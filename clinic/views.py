@@ -1,14 +1,13 @@
 """Project-level views: the 500 handler and, in development only, uploaded media served safely."""
 
 import sys
-from pathlib import PurePosixPath
 
 from django.http import HttpResponseServerError
 from django.template import loader
 from django.views import static
 from django.views.decorators.csrf import requires_csrf_token
 
-from conditions.uploads import SAFE_MEDIA_TYPES
+from conditions.uploads import media_headers
 
 from .outage import is_database_unavailable, outage_response
 
@@ -31,12 +30,8 @@ def server_error(request):
 def serve_media(request, path, document_root=None):
     """DEBUG only (production media come from nginx or the bucket): images as images, everything else downloaded."""
     response = static.serve(request, path, document_root=document_root)
-    content_type = SAFE_MEDIA_TYPES.get(PurePosixPath(path).suffix.lower())
-    if content_type is None:
-        response["Content-Type"] = "application/octet-stream"
-        response["Content-Disposition"] = "attachment"
-    else:
-        response["Content-Type"] = content_type
+    for header, value in media_headers(path).items():
+        response[header] = value
     response["X-Content-Type-Options"] = "nosniff"
     response._csp_config = MEDIA_CSP
     return response

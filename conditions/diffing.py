@@ -5,8 +5,6 @@ compared as the text a patient reads (tags dropped, one paragraph or list item p
 """
 
 import difflib
-import html
-import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -15,12 +13,12 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 
 from .fields import RichTextField
+from .sanitize import text_from_html
 
 # Bookkeeping that differs between any two saves and says nothing about the content.
 # (keyword_index is derived from the keywords, which are compared.)
 IGNORED = {"id", "created_at", "updated_at", "edit_version", "draft_of", "search_vector",
            "review_reminder_sent_for", "overdue_notice_sent_for", "keyword_index"}  # fmt: skip
-BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|tr|figcaption)>|<br\s*/?>", re.IGNORECASE)
 
 
 @dataclass
@@ -50,8 +48,7 @@ def readable(field, value):
     if value is None or value == "":
         return ""
     if isinstance(field, RichTextField):
-        text = BLOCK_END.sub("\n", str(value))
-        text = html.unescape(re.sub(r"<[^>]+>", "", text))
+        text = text_from_html(str(value), block_end="\n", tag="")
         return " ¶ ".join(line.strip() for line in text.splitlines() if line.strip())
     if field.choices:
         return str(dict(field.flatchoices).get(value, value))

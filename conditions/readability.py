@@ -4,17 +4,17 @@ Flesch–Kincaid grade and reading time (textstat) of the patient-facing text, a
 grade up the most, so the editor knows where to start.
 """
 
-import html
 import re
 from dataclasses import dataclass
 
 import textstat
 
+from .sanitize import text_from_html
+
 TARGET_GRADE = 8
 FLAG_ABOVE_GRADE = 9
 WORDS_PER_MINUTE = 200  # an adult reading plain health information
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
-BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|td|th|figcaption)>|<br\s*/?>", re.IGNORECASE)
 
 
 @dataclass
@@ -33,9 +33,7 @@ def plain_text(*fragments):
     """Rich text and plain text as prose: one sentence-ending per block so list items count as sentences."""
     parts = []
     for fragment in fragments:
-        text = BLOCK_END.sub(". ", fragment or "")
-        text = html.unescape(re.sub(r"<[^>]+>", " ", text))
-        parts.append(text)
+        parts.append(text_from_html(fragment, block_end=". "))
     text = " ".join(" ".join(parts).split())
     return re.sub(r"([.!?])(\s*\.)+", r"\1", text).strip(" .") + "."
 

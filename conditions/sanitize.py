@@ -42,10 +42,24 @@ def clean_html(value: str | None) -> str:
     return _cleaner.clean(value).strip()
 
 
+# Where a block of text ends: a paragraph, list item, heading, quote, table cell or caption, or a line break.
+BLOCK_END = re.compile(r"</(p|li|h[1-6]|blockquote|tr|td|th|figcaption)>|<br\s*/?>", re.IGNORECASE)
+TAG = re.compile(r"<[^>]+>")
+
+
+def text_from_html(fragment: str | None, *, block_end: str = " ", tag: str = " ") -> str:
+    """The text of an HTML fragment: block ends become `block_end`, other tags `tag`, entities characters."""
+    return html.unescape(TAG.sub(tag, BLOCK_END.sub(block_end, fragment or "")))
+
+
+def plain_text(fragment: str | None) -> str:
+    """The text of an HTML fragment on one line, white space folded."""
+    return " ".join(text_from_html(fragment).split())
+
+
 def is_blank_html(value: str | None) -> bool:
     """True when the HTML shows no text and no image (CKEditor leaves `<p>&nbsp;</p>` behind)."""
     cleaned = clean_html(value)
     if "<img" in cleaned:
         return False
-    text = html.unescape(re.sub(r"<[^>]+>", "", cleaned))
-    return not text.replace("\xa0", " ").strip()
+    return not text_from_html(cleaned, tag="").replace("\xa0", " ").strip()

@@ -25,6 +25,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from .models import ArticleAuthor, Condition, ResearchArticle, Treatment
+from .sanitize import plain_text
 
 PER_KIND_PREVIEW = 5
 PAGE_SIZE = 20
@@ -170,7 +171,7 @@ def search_site(query, kind="", page=1):
 
 def snippet(text, query):
     """Up to SNIPPET_LENGTH characters of plain text around the first match, query words in <mark>."""
-    text = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text or "")).split())
+    text = plain_text(text)
     words = [re.escape(word) for word in query.split()[:MAX_WORDS] if len(word) > 1]
     pattern = re.compile(r"\b(" + "|".join(words) + r")", re.IGNORECASE) if words else None
     start = 0

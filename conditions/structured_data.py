@@ -5,13 +5,13 @@ Condition pages are a `MedicalWebPage` about a `MedicalCondition`; treatment pag
 clinic as a `MedicalClinic` with its `WebSite`. Breadcrumbs are added by the breadcrumbs template tag.
 """
 
-import html
 import re
 
 from django.conf import settings
 
 from .citations.tokens import strip_citation_tokens
 from .models import BodyRegion, TreatmentCategory
+from .sanitize import plain_text
 
 CONTEXT = "https://schema.org"
 LIST_ITEM = re.compile(r"<li[^>]*>(.*?)</li>", re.IGNORECASE | re.DOTALL)
@@ -31,7 +31,7 @@ ANATOMY = {
 
 def plain(fragment):
     fragment = strip_citation_tokens(fragment)  # [cite:slug] tokens become reference numbers on the page only
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", fragment or "")).split())
+    return plain_text(fragment)
 
 
 def list_items(rich_text):

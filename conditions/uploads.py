@@ -28,6 +28,14 @@ SAFE_MEDIA_TYPES = {
 }
 
 
+def media_headers(name: str) -> dict:
+    """Content-Type (and Content-Disposition) a stored file is served with: images as images, the rest downloaded."""
+    content_type = SAFE_MEDIA_TYPES.get(PurePath(name).suffix.lower())
+    if content_type is None:
+        return {"Content-Type": "application/octet-stream", "Content-Disposition": "attachment"}
+    return {"Content-Type": content_type}
+
+
 def random_name(original: str, folder: str = "") -> str:
     """A random name keeping only a lower-case image extension: the uploader's file name is never stored."""
     suffix = PurePath(original).suffix.lower()
