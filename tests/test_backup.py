@@ -21,7 +21,7 @@ from conditions.backup import DATA_FILES, flush_database
 from conditions.models import Condition, ResearchArticle, Treatment
 
 from .factories import StaffUserFactory
-from .test_admin import png_file
+from .helpers import png_file
 
 pytestmark = pytest.mark.django_db
 SITE_DATA = DATA_FILES[0]

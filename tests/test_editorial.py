@@ -11,7 +11,7 @@ from reversion.models import Version
 from conditions.models import Condition, ConditionTreatment, Status
 
 from .factories import ConditionFactory, ConditionTreatmentFactory, StaffUserFactory, TreatmentFactory
-from .test_admin import admin_form_data, admin_url, form_errors
+from .helpers import admin_form_data, admin_url, form_errors
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,7 @@ from .factories import (
     ResearchArticleFactory,
     TreatmentFactory,
 )
-from .test_admin import admin_url, new_condition_data
+from .helpers import admin_url, new_condition_data
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from conditions.readability import measure, plain_text
 
 from .factories import ConditionFactory, TreatmentFactory
-from .test_admin import admin_form_data, admin_url
+from .helpers import admin_form_data, admin_url
 
 pytestmark = pytest.mark.django_db
 

@@ -174,7 +174,7 @@ def test_staff_get_a_preview_link_from_the_admin(login, editor):
 
 
 def test_new_pages_are_owned_by_their_author(login, editor):
-    from .test_admin import new_condition_data
+    from .helpers import new_condition_data
 
     client = login(editor)
     assert client.post("/admin/conditions/condition/add/", new_condition_data(client)).status_code == 302

@@ -20,7 +20,7 @@ from conditions.models import Condition, Status, Treatment
 from conditions.sanitize import clean_html
 
 from .factories import ConditionFactory, TreatmentFactory
-from .test_admin import admin_form_data, admin_url
+from .helpers import admin_form_data, admin_url
 
 PAYLOADS = [
     ("script", "<script>alert(1)</script>"),

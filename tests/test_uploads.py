@@ -13,7 +13,7 @@ from PIL import Image
 from conditions.models import Condition
 
 from .factories import StaffUserFactory
-from .test_admin import admin_form_data, admin_url, form_errors, png_file
+from .helpers import admin_form_data, admin_url, form_errors, png_file
 
 UPLOAD_URL_NAME = "ck_editor_5_upload_file"
 
