@@ -1,9 +1,10 @@
-import reversion
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from . import publishing
 from .citations.admin_views import CitationAdminViews
 from .editorial_admin import PublishableAdmin
 from .models import (
@@ -14,6 +15,7 @@ from .models import (
     ResearchArticle,
     Treatment,
 )
+from .page_state import state_of
 from .readability import TARGET_GRADE, measure
 
 admin.site.site_header = _("Clinic content")
@@ -54,10 +56,10 @@ class OwnerFilter(admin.SimpleListFilter):
 class ReviewedAdmin(PublishableAdmin):
     """Pages with a medical review cycle (conditions and treatments)."""
 
-    publication_fields = ("status", "published_at", "owner", "last_reviewed", "reviewed_by", "next_review_due")
-    publisher_only_fields = ("published_at", "last_reviewed", "reviewed_by", "next_review_due")
+    publication_fields = ("publication_state", "published_at", "owner", "last_reviewed", "next_review_due")
+    publisher_only_fields = ("published_at", "next_review_due")
     actions = [*PublishableAdmin.actions, "mark_reviewed"]
-    readonly_fields = ("readability",)
+    readonly_fields = ("readability", "last_reviewed")
 
     @admin.display(description=_("reading level"))
     def reading_grade(self, obj):
@@ -97,18 +99,37 @@ class ReviewedAdmin(PublishableAdmin):
             return format_html('<strong class="review-overdue">{} ({})</strong>', obj.next_review_due, _("overdue"))
         return obj.next_review_due
 
-    @admin.action(permissions=["publish"], description=_("Mark selected pages as medically reviewed today"))
+    @admin.action(permissions=["publish"], description=_("Sign off selected live pages as medically reviewed…"))
     def mark_reviewed(self, request, queryset):
-        reviewer = request.user.get_full_name() or request.user.get_username()
-        count = 0
-        with self.create_revision(request):
-            reversion.set_comment(_("Marked as medically reviewed by %(name)s") % {"name": reviewer})
-            for page in queryset:
-                page.mark_reviewed(reviewer)
+        """A periodic review: the reviewer confirms the live pages as shown; each gets a sign-off in their name."""
+        pages = list(queryset.filter(status="published", draft_of__isnull=True))
+        if "confirm" not in request.POST:
+            rows = [
+                {"page": page, "digest": state_of(page).digest(), "changes": [], "note": page.reviewed_by or "—"}
+                for page in pages
+            ]
+            return self._confirmation(
+                request, pages, "mark_reviewed", _("Sign off as medically reviewed"),
+                _("You confirm, in your name, that these live pages are medically correct as they are now. The next "
+                  "review becomes due after the review interval."),
+                _("Sign off as reviewed"), rows,
+            )  # fmt: skip
+        seen, count = self._seen_digests(request), 0
+        for page in pages:
+            try:
+                publishing.sign_off(page, request.user, seen_digest=seen.get(str(page.pk), "-"))
+            except publishing.ContentChanged:
+                messages.warning(
+                    request, _("“%(item)s” changed after you looked at it: not signed off.") % {"item": page}
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
                 count += 1
         self.message_user(
-            request, ngettext("%d page marked as reviewed.", "%d pages marked as reviewed.", count) % count
+            request, ngettext("%d page signed off as reviewed.", "%d pages signed off as reviewed.", count) % count
         )
+        return None
 
 
 class ConditionTreatmentInline(admin.TabularInline):
@@ -138,7 +159,7 @@ class ConditionAdmin(ReviewedAdmin):
     date_hierarchy = "updated_at"
     inlines = (ConditionTreatmentInline, ConditionArticleInline)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region", "seen_edit_version")}),
+        (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region")}),
         (_("Page sections"), {"fields": ("overview", "symptoms", "causes", "diagnosis", "treatment_notes")}),
         (_("When to see a doctor"), {"fields": ("when_to_see_doctor", "urgent_warning")}),
         (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": ("collapse",)}),
@@ -156,7 +177,7 @@ class TreatmentAdmin(ReviewedAdmin):
     search_fields = ("name", "summary")
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
-        (None, {"fields": ("name", "slug", "category", "summary", "body", "seen_edit_version")}),
+        (None, {"fields": ("name", "slug", "category", "summary", "body")}),
         (_("Readability"), {"fields": ("readability",)}),
         (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
     )
@@ -177,7 +198,7 @@ class ResearchArticleAdmin(PublishableAdmin):
     autocomplete_fields = ("treatments",)
     inlines = (ArticleAuthorInline,)
     fieldsets = (
-        (None, {"fields": ("title", "slug", "seen_edit_version")}),
+        (None, {"fields": ("title", "slug")}),
         (_("Citation"), {"fields": ("journal", "journal_abbreviation", "year", "volume", "issue", "pages")}),
         (_("Identifiers and link"), {"fields": ("doi", "pmid", "url")}),
         (None, {"fields": ("abstract", "keywords", "treatments")}),

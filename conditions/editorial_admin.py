@@ -1,19 +1,23 @@
 """The editorial workflow every content admin shares: review before publishing, history, conflicts, draft copies.
 
-- Publishing needs the model's `publish_<model>` permission (the Medical reviewer group). Editors may only move
-  a page between *Draft* and *Waiting for review*; the check is in the form and again in `save_model`.
-- Live pages are read-only without that permission: editors change them through a *draft copy*, which a
-  reviewer compares with the live page and publishes onto it.
-- Every save is a revision (django-reversion): history, comparing two revisions, restoring one, recovering a
-  deleted page.
-- Two people editing the same page: the second save is refused with the differences shown (optimistic locking
-  on `edit_version`).
+- The change form shows the actions a person may take as buttons in a bar that stays visible: Save draft, Submit
+  for review, Publish (a medical sign-off), Request changes (with a comment the editor sees), Withdraw. There is no
+  status field to set: each button calls the one rule for it in conditions/publishing.py.
+- Publishing needs the model's `publish_<model>` permission (the Medical reviewer group) and writes a sign-off.
+  Live pages are read-only without it: editors change them through a *draft copy*, which a reviewer compares
+  with the live page and publishes onto it. Any save of a live page by a reviewer is a publish (a new sign-off).
+- Every save is a revision (django-reversion): history with the sign-offs, comparing two revisions, restoring one
+  (always as a draft), recovering a deleted page (as a draft).
+- Two people editing the same page: the second save is refused with the other person's changes shown and the
+  second person's text kept in the form (optimistic locking on `edit_version`).
 """
 
+import reversion
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
@@ -26,9 +30,16 @@ from django.utils.translation import ngettext
 from reversion.admin import VersionAdmin
 from reversion.models import Version
 
-from .diffing import field_changes, page_changes, values_of
+from . import publishing
+from .diffing import state_changes
 from .models import Status
+from .page_state import latest_version, state_of, state_of_version
 from .previews import make_token
+
+PUBLISH, SUBMIT, REQUEST_CHANGES, WITHDRAW, SAVE = "publish", "submit", "request_changes", "withdraw", "save"
+#: The workflow buttons of the change form: POST name -> action.
+BUTTONS = {"_publish": PUBLISH, "_submit": SUBMIT, "_request_changes": REQUEST_CHANGES, "_withdraw": WITHDRAW}
+PUBLISHER_ACTIONS = {PUBLISH, REQUEST_CHANGES, WITHDRAW}
 
 
 def changes_table(changes):
@@ -38,34 +49,55 @@ def changes_table(changes):
     return format_html('<table class="diff-table"><tbody>{}</tbody></table>', rows)
 
 
-class PublishableForm(forms.ModelForm):
-    """Limits the status choices to what the user may do and refuses a save based on an outdated page."""
+def is_number(value):
+    return str(value).isdigit() and len(str(value)) < 19
 
-    # The edit number of the page as it was when the form was opened.
+
+class PublishableForm(forms.ModelForm):
+    """Refuses workflow actions the user may not take, and a save based on an outdated page."""
+
+    # The edit number and the latest revision of the page as it was when the form was opened.
     seen_edit_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    review_comment = forms.CharField(
+        label=_("What should change"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+        help_text=_("Sent to the page's owner and shown on the page until it is submitted again."),
+    )
     can_publish = False  # set per request by PublishableAdmin.get_form
+    workflow_action = SAVE
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial["seen_edit_version"] = self.instance.edit_version
-        status = self.fields.get("status")
-        if status is not None and not self.can_publish:
-            status.choices = [(value, label) for value, label in status.choices if value != Status.PUBLISHED]
-            status.help_text = _("A medical reviewer publishes the page once it is waiting for review.")
-            status.error_messages["invalid_choice"] = _("Only a medical reviewer can publish.")
-
-    def clean_status(self):
-        status = self.cleaned_data["status"]
-        if status == Status.PUBLISHED and not self.can_publish:
-            raise forms.ValidationError(_("Only a medical reviewer can publish."))
-        return status
+            version = latest_version(self.instance)
+            self.initial["seen_version"] = version.pk if version else None
 
     def clean(self):
         cleaned_data = super().clean()
+        action = self.workflow_action
+        if action in PUBLISHER_ACTIONS and not self.can_publish:
+            raise forms.ValidationError(_("Only a medical reviewer can publish, withdraw or request changes."))
+        if action == REQUEST_CHANGES and not (cleaned_data.get("review_comment") or "").strip():
+            self.add_error("review_comment", _("Say what should change, so the editor knows what to do."))
+        if action == WITHDRAW and self.instance.status != Status.PUBLISHED:
+            raise forms.ValidationError(_("Only a published page can be withdrawn."))
         if self.instance.pk:
             self._refuse_outdated_save()
         return cleaned_data
+
+    def _post_clean(self):
+        # Publishing checks the page against the rules for a published page (e.g. a condition needs an overview).
+        if self.workflow_action != PUBLISH:
+            return super()._post_clean()
+        status = self.instance.status
+        self.instance.status = Status.PUBLISHED
+        try:
+            super()._post_clean()
+        finally:
+            self.instance.status = status
 
     def _refuse_outdated_save(self):
         model = type(self.instance)
@@ -74,25 +106,26 @@ class PublishableForm(forms.ModelForm):
         submitted = self.cleaned_data.get("seen_edit_version")
         if submitted is None or submitted == current.edit_version:
             return
-        latest = Version.objects.get_for_object(current).select_related("revision__user").first()
+        latest = latest_version(current)
         who = latest.revision.user if latest and latest.revision.user else _("someone")
         when = timezone.localtime(latest.revision.date_created).strftime("%H:%M") if latest else ""
-        mine = {**values_of(current), **{f.attname: self.cleaned_data[f.name] for f in model._meta.concrete_fields
-                                         if f.name in self.cleaned_data}}  # fmt: skip
-        changes = field_changes(model, values_of(current), mine, fields=self.cleaned_data.keys())
+        seen = Version.objects.get_for_object(current).filter(pk=self.cleaned_data.get("seen_version")).first()
+        changes = state_changes(state_of_version(seen), state_of(current)) if seen is not None else []
         # The next submit is a deliberate overwrite: the editor has now seen what the other person saved.
         self.data = self.data.copy()
         self.data["seen_edit_version"] = current.edit_version
+        if latest is not None:
+            self.data["seen_version"] = latest.pk
         raise forms.ValidationError(
             format_html(
                 "{} {}{}",
                 _("Not saved: %(who)s saved this page at %(when)s while you were editing it.")
                 % {"who": who, "when": when},
                 _(
-                    "Your text is still in the form below. Differences between the saved page (struck through) "
-                    "and yours (underlined) — save again to replace their version with yours:"
+                    "Your text is still in the form below. What they changed (their removals struck through, their "
+                    "additions underlined) — save again to replace their version with yours:"
                 ),
-                changes_table(changes) if changes else format_html("<p>{}</p>", _("(only the linked rows differ)")),
+                changes_table(changes) if changes else format_html("<p>{}</p>", _("(no changes to the content)")),
             ),
             code="edit_conflict",
         )
@@ -100,8 +133,8 @@ class PublishableForm(forms.ModelForm):
 
 class PublishableAdmin(VersionAdmin):
     form = PublishableForm
-    publication_fields = ("status", "published_at", "owner")
-    #: Fields only a publisher may set (read-only for editors); status is handled by the form instead.
+    publication_fields = ("publication_state", "published_at", "owner")
+    #: Fields only a publisher may set (read-only for editors).
     publisher_only_fields = ("published_at",)
     actions = ["publish_selected", "unpublish_selected", "submit_for_review"]
     save_on_top = True
@@ -112,8 +145,7 @@ class PublishableAdmin(VersionAdmin):
     # --- Permissions -----------------------------------------------------------------------------
 
     def has_publish_permission(self, request):
-        opts = self.opts
-        return request.user.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+        return publishing.can_publish(request.user, self.model)
 
     def has_change_permission(self, request, obj=None):
         # Every word patients read has passed a reviewer: without `publish`, live (or scheduled) pages are
@@ -121,6 +153,116 @@ class PublishableAdmin(VersionAdmin):
         if obj is not None and obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
             return False
         return super().has_change_permission(request, obj)
+
+    def get_object(self, request, object_id, from_field=None):
+        if from_field is None and not is_number(object_id):
+            return None  # "abc" or a huge number: the admin answers "not found", never a server error
+        return super().get_object(request, object_id, from_field)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = (*super().get_readonly_fields(request, obj), "publication_state")
+        if not self.has_publish_permission(request):
+            readonly += self.publisher_only_fields
+        return readonly
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.can_publish = self.has_publish_permission(request)
+        form.workflow_action = self.workflow_action(request, obj)
+        return form
+
+    def workflow_action(self, request, obj):
+        """The button pressed. Any save of a live page by a reviewer publishes it (the change is signed off)."""
+        action = next((action for name, action in BUTTONS.items() if name in request.POST), SAVE)
+        if action == SAVE and obj is not None and obj.status == Status.PUBLISHED and not obj.draft_of_id:
+            return PUBLISH
+        return action
+
+    # --- Saving: the workflow buttons -------------------------------------------------------------
+
+    def save_model(self, request, obj, form, change):
+        if not change and obj.owner_id is None:
+            obj.owner = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj, user = form.instance, request.user
+        match form.workflow_action:
+            case "publish":
+                keep_due = "next_review_due" in form.changed_data
+                request.workflow_result = publishing.publish(obj, user, keep_review_due=keep_due)
+            case "submit":
+                if obj.status == Status.DRAFT:
+                    publishing.submit_for_review(obj, user)
+            case "request_changes":
+                publishing.request_changes(obj, user, form.cleaned_data["review_comment"])
+            case "withdraw":
+                publishing.withdraw(obj, user)
+
+    def log_change(self, request, obj, message):
+        workflow_note = reversion.get_comment() if reversion.is_active() else ""
+        entry = super().log_change(request, obj, message)
+        if workflow_note and reversion.is_active():  # keep "Signed off and published by ..." beside the change
+            reversion.set_comment(f"{entry.get_change_message()} {workflow_note}".strip())
+        return entry
+
+    def log_addition(self, request, obj, message):
+        workflow_note = reversion.get_comment() if reversion.is_active() else ""
+        entry = super().log_addition(request, obj, message)
+        if workflow_note and reversion.is_active():
+            reversion.set_comment(f"{entry.get_change_message()} {workflow_note}".strip())
+        return entry
+
+    def _after_workflow(self, request, obj):
+        result = getattr(request, "workflow_result", None)
+        if result is not None and result.pk != obj.pk:  # a draft copy was published onto its live page
+            messages.success(request, _("The changes are live on “%(page)s”.") % {"page": result})
+            return redirect(self._url("change", result))
+        return None
+
+    def response_change(self, request, obj):
+        return self._after_workflow(request, obj) or super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._after_workflow(request, obj) or super().response_add(request, obj, post_url_continue)
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("owner", "draft_of", "signoff")
+
+    # --- The change form's context: buttons, change requests -----------------------------------------------
+
+    def workflow_buttons(self, request, obj):
+        """[(name, label, css class)] of the workflow buttons this person may press on this page."""
+        can_publish, editable = (
+            self.has_publish_permission(request),
+            obj is None or self.has_change_permission(request, obj),
+        )
+        if not editable:
+            return []
+        if obj is not None and obj.status == Status.PUBLISHED and not obj.draft_of_id:
+            return [("_publish", _("Sign off and publish changes"), "default"), ("_withdraw", _("Withdraw"), "")]
+        buttons = [("_save", _("Save draft"), "")]
+        if obj is None or obj.status == Status.DRAFT:
+            buttons.append(("_submit", _("Submit for review"), "" if can_publish else "default"))
+        if can_publish:
+            label = (
+                _("Sign off and publish onto the live page") if obj and obj.draft_of_id else _("Sign off and publish")
+            )
+            buttons.append(("_publish", label, "default"))
+        return buttons
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        context.update(
+            workflow_buttons=self.workflow_buttons(request, obj),
+            can_request_changes=obj is not None and self.has_publish_permission(request)
+            and obj.status != Status.PUBLISHED,
+            change_requests=list(publishing.open_change_requests(obj)) if obj is not None else [],
+            has_published_version=obj is not None and not obj.draft_of_id and (
+                obj.signoff_id is not None or self._last_published_version(obj) is not None
+            ),
+        )  # fmt: skip
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def change_view(self, request, object_id, form_url="", extra_context=None):
         obj = self.get_object(request, object_id) if request.method == "GET" else None
@@ -138,28 +280,6 @@ class PublishableAdmin(VersionAdmin):
             )  # fmt: skip
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def get_readonly_fields(self, request, obj=None):
-        readonly = tuple(super().get_readonly_fields(request, obj))
-        if not self.has_publish_permission(request):
-            readonly += self.publisher_only_fields
-        return readonly
-
-    def get_form(self, request, obj=None, **kwargs):
-        form = super().get_form(request, obj, **kwargs)
-        form.can_publish = self.has_publish_permission(request)
-        return form
-
-    def save_model(self, request, obj, form, change):
-        if not change and obj.owner_id is None:
-            obj.owner = request.user
-        if obj.status == Status.PUBLISHED and not self.has_publish_permission(request):
-            # Also covers restoring an old revision that was published: the restored text waits for review.
-            obj.status = Status.DRAFT
-        super().save_model(request, obj, form, change)
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("owner", "draft_of")
-
     # --- List columns ----------------------------------------------------------------------------
 
     @admin.display(boolean=True, description=_("live"))
@@ -170,35 +290,83 @@ class PublishableAdmin(VersionAdmin):
     def copy_of(self, obj):
         return obj.draft_of or ""
 
+    @admin.display(description=_("status"))
+    def publication_state(self, obj):
+        if obj is None or obj.pk is None:
+            return _("New draft")
+        label = Status(obj.status).label
+        if obj.is_scheduled:
+            label = _("Scheduled for %(when)s") % {
+                "when": timezone.localtime(obj.published_at).strftime("%d %b %Y %H:%M")
+            }
+        if obj.signoff_id:
+            signoff = obj.signoff
+            return format_html(
+                "{} · {}", label,
+                _("last signed off by %(who)s on %(when)s") % {
+                    "who": signoff.reviewer_line, "when": timezone.localtime(signoff.signed_at).strftime("%d %b %Y"),
+                },
+            )  # fmt: skip
+        return label
+
     # --- Actions ---------------------------------------------------------------------------------
 
-    @admin.action(permissions=["publish"], description=_("Publish selected items now"))
+    def _confirmation(self, request, queryset, action, title, intro, button, rows):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": title,
+            "intro": intro,
+            "button": button,
+            "action": action,
+            "rows": rows,
+            "queryset": queryset,
+        }
+        return TemplateResponse(request, "admin/conditions/action_confirmation.html", context)
+
+    def _seen_digests(self, request):
+        return {key.removeprefix("digest-"): value for key, value in request.POST.items() if key.startswith("digest-")}
+
+    @admin.action(permissions=["publish"], description=_("Sign off and publish selected items…"))
     def publish_selected(self, request, queryset):
-        count = 0
-        for obj in queryset.exclude(status=Status.PUBLISHED):
-            if obj.draft_of_id:
-                with transaction.atomic():
-                    obj.publish_draft_copy()
-                count += 1
-                continue
-            obj.status = Status.PUBLISHED
-            obj.published_at = obj.published_at or timezone.now()
+        """Shows what each page would put online; publishing happens on confirmation, for the versions shown."""
+        pages = list(queryset.exclude(status=Status.PUBLISHED, draft_of__isnull=True).select_related("draft_of"))
+        if "confirm" not in request.POST:
+            rows = []
+            for page in pages:
+                state = state_of(page)
+                if page.draft_of_id:
+                    changes, note = state_changes(state_of(page.draft_of), state), _("changes to the live page")
+                else:
+                    changes, note = [], _("a new page: open it to read it in full")
+                rows.append({"page": page, "digest": state.digest(), "changes": changes, "note": note})
+            return self._confirmation(
+                request, pages, "publish_selected", _("Sign off and publish"),
+                _("You are signing off these pages as medically reviewed. Each is published as shown here; one that "
+                  "changes before you confirm is left for you to check again."),
+                _("Sign off and publish"), rows,
+            )  # fmt: skip
+        seen, count = self._seen_digests(request), 0
+        for page in pages:
             try:
-                obj.full_clean()  # a page that is not ready (e.g. no overview) is not published
-            except Exception as error:  # noqa: BLE001 - report every invalid item, publish the rest
-                messages.error(request, _("“%(item)s” was not published: %(error)s") % {"item": obj, "error": error})
-                continue
-            obj.save()
-            count += 1
+                publishing.publish(page, request.user, seen_digest=seen.get(str(page.pk), "-"))
+            except publishing.ContentChanged:
+                messages.warning(request, _("“%(item)s” changed after you looked at it: not published. Check it "
+                                            "again.") % {"item": page})  # fmt: skip
+            except ValidationError as error:
+                messages.error(request, _("“%(item)s” was not published: %(error)s")
+                               % {"item": page, "error": " ".join(error.messages)})  # fmt: skip
+            else:
+                count += 1
         if count:
             self.message_user(request, ngettext("%d item published.", "%d items published.", count) % count)
+        return None
 
     @admin.action(permissions=["publish"], description=_("Withdraw selected items (back to draft)"))
     def unpublish_selected(self, request, queryset):
         count = 0
         for obj in queryset.filter(status=Status.PUBLISHED):
-            obj.status = Status.DRAFT
-            obj.save()
+            publishing.withdraw(obj, request.user)
             count += 1
         self.message_user(request, ngettext("%d item withdrawn.", "%d items withdrawn.", count) % count)
 
@@ -206,8 +374,7 @@ class PublishableAdmin(VersionAdmin):
     def submit_for_review(self, request, queryset):
         count = 0
         for obj in queryset.filter(status=Status.DRAFT):
-            obj.status = Status.REVIEW
-            obj.save()
+            publishing.submit_for_review(obj, request.user)
             count += 1
         self.message_user(request, ngettext("%d draft submitted.", "%d drafts submitted.", count) % count)
 
@@ -222,6 +389,9 @@ class PublishableAdmin(VersionAdmin):
             path("<int:pk>/compare-live/", wrap(self.compare_live_view), name=f"{prefix}_compare_live"),
             path("<int:pk>/history/compare/", wrap(self.compare_revisions_view), name=f"{prefix}_compare"),
             path("<int:pk>/preview-link/", wrap(self.preview_link_view), name=f"{prefix}_preview_link"),
+            path(
+                "<int:pk>/preview-link/revoke/", wrap(self.revoke_preview_links_view), name=f"{prefix}_preview_revoke"
+            ),
             *super().get_urls(),
         ]
 
@@ -229,7 +399,7 @@ class PublishableAdmin(VersionAdmin):
         return reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_{name}", args=[obj.pk])
 
     def draft_copy_view(self, request, pk):
-        obj = get_object_or_404(self.model, pk=pk)
+        obj = get_object_or_404(self.model, pk=pk, draft_of__isnull=True)
         if request.method != "POST" or not self.has_add_permission(request):
             raise PermissionDenied
         existing = obj.draft_copies.first()
@@ -246,11 +416,22 @@ class PublishableAdmin(VersionAdmin):
         return redirect(self._url("change", copy))
 
     def publish_copy_view(self, request, pk):
+        """Publish a draft copy as the reviewer saw it on the comparison page (its digest is in the form)."""
         copy = get_object_or_404(self.model, pk=pk, draft_of__isnull=False)
         if request.method != "POST" or not self.has_publish_permission(request):
             raise PermissionDenied
-        with transaction.atomic(), self.create_revision(request):
-            live = copy.publish_draft_copy()
+        try:
+            live = publishing.publish(copy, request.user, seen_digest=request.POST.get("digest", "-"))
+        except publishing.ContentChanged:
+            messages.warning(
+                request,
+                _("The draft copy changed after you opened the comparison, so nothing was published. Here are the "
+                  "differences as they are now: read them, then publish again."),
+            )  # fmt: skip
+            return self.compare_live_view(request, pk)
+        except ValidationError as error:
+            messages.error(request, _("Not published: %(error)s") % {"error": " ".join(error.messages)})
+            return redirect(self._url("change", copy))
         messages.success(request, _("The changes are live on “%(page)s”.") % {"page": live})
         return redirect(self._url("change", live))
 
@@ -259,9 +440,10 @@ class PublishableAdmin(VersionAdmin):
         obj = get_object_or_404(self.model, pk=pk)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
+        current = state_of(obj)
         if obj.draft_of_id:
-            live, live_label = obj.draft_of, _("the live page")
-            changes = page_changes(live, obj)
+            live_label = _("the live page")
+            changes = state_changes(state_of(obj.draft_of), current)
         else:
             published = self._last_published_version(obj)
             if published is None:
@@ -269,8 +451,8 @@ class PublishableAdmin(VersionAdmin):
             live_label = _("the version published on %(date)s") % {
                 "date": timezone.localtime(published.revision.date_created).strftime("%d %b %Y %H:%M")
             }
-            changes = field_changes(self.model, published.field_dict, values_of(obj))
-        return self._comparison(request, obj, live_label, _("this draft"), changes)
+            changes = state_changes(state_of_version(published), current)
+        return self._comparison(request, obj, live_label, _("this draft"), changes, digest=current.digest())
 
     def compare_revisions_view(self, request, pk):
         obj = get_object_or_404(self.model, pk=pk)
@@ -280,24 +462,17 @@ class PublishableAdmin(VersionAdmin):
         try:
             older = versions.get(pk=int(request.GET["from"]))
             newer = versions.get(pk=int(request.GET["to"]))
-        except (KeyError, ValueError, Version.DoesNotExist):
+        except (KeyError, ValueError, OverflowError, Version.DoesNotExist):
             messages.error(request, _("Choose two versions to compare."))
             return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_history", obj.pk)
         if older.revision.date_created > newer.revision.date_created:
             older, newer = newer, older
-        changes = field_changes(self.model, older.field_dict, newer.field_dict)
-        label = "%(date)s (%(user)s)"
+        changes = state_changes(state_of_version(older), state_of_version(newer))
         return self._comparison(
-            request,
-            obj,
-            label % {"date": timezone.localtime(older.revision.date_created).strftime("%d %b %Y %H:%M"),
-                     "user": older.revision.user or "—"},
-            label % {"date": timezone.localtime(newer.revision.date_created).strftime("%d %b %Y %H:%M"),
-                     "user": newer.revision.user or "—"},
-            changes,
-        )  # fmt: skip
+            request, obj, publishing._version_label(older), publishing._version_label(newer), changes
+        )
 
-    def _comparison(self, request, obj, before_label, after_label, changes):
+    def _comparison(self, request, obj, before_label, after_label, changes, digest=""):
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -306,7 +481,8 @@ class PublishableAdmin(VersionAdmin):
             "before_label": before_label,
             "after_label": after_label,
             "changes": changes,
-            "can_publish_copy": obj.draft_of_id and self.has_publish_permission(request),
+            "digest": digest,
+            "can_publish_copy": obj.draft_of_id and digest and self.has_publish_permission(request),
             "publish_copy_url": self._url("publish_copy", obj) if obj.draft_of_id else "",
         }
         return TemplateResponse(request, "admin/conditions/compare.html", context)
@@ -322,13 +498,12 @@ class PublishableAdmin(VersionAdmin):
         obj = get_object_or_404(self.model, pk=pk)
         if not self.has_view_or_change_permission(request, obj):
             raise PermissionDenied
-        token = make_token(obj)
-        url = request.build_absolute_uri(reverse("conditions:preview", kwargs={"token": token}))
+        url = request.build_absolute_uri(reverse("conditions:preview", kwargs={"token": make_token(obj)}))
         messages.success(
             request,
             format_html(
                 "{} <a href='{}'>{}</a>",
-                _("Preview link for a reviewer outside the admin (valid %(days)s days):")
+                _("Preview link for a reviewer outside the admin (valid %(days)s days, until you revoke it):")
                 % {"days": settings.PREVIEW_LINK_MAX_AGE_DAYS},
                 url,
                 url,
@@ -336,12 +511,114 @@ class PublishableAdmin(VersionAdmin):
         )
         return redirect(self._url("change", obj))
 
+    def revoke_preview_links_view(self, request, pk):
+        obj = get_object_or_404(self.model, pk=pk)
+        if request.method != "POST" or not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        publishing.preview_links_revoked(obj)
+        messages.success(request, _("Every preview link of this page given out so far no longer works."))
+        return redirect(self._url("change", obj))
+
+    # --- History: versions, sign-offs, restore, recover ---------------------------------------------------------
+
     def history_view(self, request, object_id, extra_context=None):
+        if not is_number(object_id):
+            raise Http404(_("No such page."))
+        obj = get_object_or_404(self.model, pk=object_id)
         prefix = f"admin:{self.opts.app_label}_{self.opts.model_name}"
-        versions = Version.objects.get_for_object_reference(self.model, object_id).select_related("revision__user")
+        versions = Version.objects.get_for_object(obj).select_related("revision__user")
         rows = [
-            {"version": version, "url": reverse(f"{prefix}_revision", args=[object_id, version.pk])}
+            {"version": version, "url": reverse(f"{prefix}_revision", args=[obj.pk, version.pk])}
             for version in versions.order_by("-pk")
         ]
-        extra = {"version_rows": rows, "compare_url": reverse(f"{prefix}_compare", args=[object_id])}
-        return super().history_view(request, object_id, {**extra, **(extra_context or {})})
+        extra = {
+            "version_rows": rows,
+            "compare_url": reverse(f"{prefix}_compare", args=[obj.pk]),
+            "sign_offs": list(publishing.sign_offs(obj).select_related("reviewer")),
+        }
+        return super().history_view(request, str(obj.pk), {**extra, **(extra_context or {})})
+
+    def revision_view(self, request, object_id, version_id, extra_context=None):
+        """One old version of this page: what it said, how it differs from now, and "Restore as a draft"."""
+        object_id = unquote(object_id)
+        if not is_number(object_id) or not is_number(version_id):
+            raise Http404(_("No such version."))
+        obj = get_object_or_404(self.model, pk=object_id)
+        version = get_object_or_404(
+            Version.objects.get_for_object(obj).select_related("revision__user"), pk=version_id
+        )  # only a version of this very page, of this model
+        can_restore = self.has_change_permission(request, obj) or (
+            obj.status == Status.PUBLISHED and self.has_add_permission(request)
+        )
+        if not self.has_view_or_change_permission(request, obj):
+            raise PermissionDenied
+        if request.method == "POST":
+            if not can_restore:
+                raise PermissionDenied
+            try:
+                target, skipped = publishing.restore(obj, version, request.user)
+            except publishing.RestoreError as error:
+                messages.error(request, str(error))
+                return redirect(self._url("history", obj))
+            self._report_skipped(request, skipped)
+            where = _("into the draft copy") if target.pk != obj.pk else _("as a draft")
+            messages.success(
+                request,
+                _("The version of %(when)s was restored %(where)s. A medical reviewer publishes it once it is "
+                  "checked.") % {"when": timezone.localtime(version.revision.date_created).strftime("%d %b %Y %H:%M"),
+                                 "where": where},
+            )  # fmt: skip
+            return redirect(self._url("change", target))
+        changes = state_changes(state_of(obj), state_of_version(version))
+        return self._version_page(request, obj, version, changes, can_restore, recover=False)
+
+    def recover_view(self, request, version_id, extra_context=None):
+        """A deleted page of this model: what it said, and "Recover as a draft"."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        if not is_number(version_id):
+            raise Http404(_("No such version."))
+        version = get_object_or_404(
+            Version.objects.get_deleted(self.model).select_related("revision__user"), pk=version_id
+        )  # only the last version of a deleted page of this model
+        if request.method == "POST":
+            try:
+                page, skipped = publishing.recover(self.model, version, request.user)
+            except publishing.RestoreError as error:
+                messages.error(request, str(error))
+                return redirect(f"admin:{self.opts.app_label}_{self.opts.model_name}_recoverlist")
+            self._report_skipped(request, skipped)
+            messages.success(request, _("“%(page)s” was recovered as a draft.") % {"page": page})
+            return redirect(self._url("change", page))
+        state = state_of_version(version)
+        empty = type(state)(self.model, {name: None for name in state.fields}, {})
+        return self._version_page(request, None, version, state_changes(empty, state), True, recover=True)
+
+    def _version_page(self, request, obj, version, changes, can_restore, recover):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "original": obj,
+            "version": version,
+            "version_label": publishing._version_label(version),
+            "changes": changes,
+            "can_restore": can_restore,
+            "recover": recover,
+            "is_live": obj is not None and obj.status == Status.PUBLISHED and not obj.draft_of_id,
+            "title": (_("Recover “%(page)s”") if recover else _("A version of “%(page)s”"))
+            % {"page": version.object_repr},
+        }
+        return TemplateResponse(request, "admin/conditions/version.html", context)
+
+    @staticmethod
+    def _report_skipped(request, skipped):
+        if skipped:
+            messages.warning(
+                request,
+                _("Some linked items no longer exist and were left out: %(items)s") % {"items": ", ".join(skipped)},
+            )
+
+    def _changeform_view(self, request, object_id, form_url, extra_context):
+        if object_id is not None and not is_number(unquote(object_id)):
+            raise Http404(_("No such page."))
+        return super()._changeform_view(request, object_id, form_url, extra_context)

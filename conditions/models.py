@@ -1,11 +1,14 @@
 """Content of the clinic site: conditions, the treatments the clinic offers, and the research behind them."""
 
 import re
+import secrets
 from datetime import timedelta
 from itertools import groupby
 
 import reversion
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator, RegexValidator
@@ -45,10 +48,100 @@ def add_months(day, months):
     raise ValueError(day)
 
 
+def random_key():
+    return secrets.token_urlsafe(12)
+
+
+class SignOff(models.Model):
+    """A medical reviewer's approval of one version of a page. Append-only: never changed, never deleted.
+
+    Every publish (and every periodic review of a live page) writes one; a published page points at its latest
+    (`Publishable.signoff`, required by a database constraint), and the public "Reviewed by" line comes from it.
+    "Which version" is the page's edit number and a digest of everything the reviewer approved (its text, links,
+    images and linked treatments/articles: `conditions.publishing.content_digest`).
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # As patients read them at the time of the sign-off (from the reviewer's clinician profile), kept even if
+    # the profile or the account changes later.
+    reviewer_name = models.CharField(_("reviewer's name"), max_length=200)
+    reviewer_credentials = models.CharField(_("credentials"), max_length=100, blank=True)
+    signed_at = models.DateTimeField(_("signed off"), default=timezone.now)
+    edit_version = models.PositiveIntegerField(_("edit number"))
+    content_digest = models.CharField(_("content digest"), max_length=64)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        verbose_name = _("medical sign-off")
+        verbose_name_plural = _("medical sign-offs")
+        indexes = [models.Index(fields=["content_type", "object_id", "-signed_at"], name="signoff_page_latest")]
+
+    def __str__(self):
+        return f"{self.reviewer_line} – {timezone.localtime(self.signed_at):%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValueError("A sign-off is a record: it is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("A sign-off is a record: it is never deleted.")
+
+    @property
+    def reviewer_line(self):
+        """ "Arif Hussain, DO": the name and credentials patients read."""
+        return f"{self.reviewer_name}, {self.reviewer_credentials}" if self.reviewer_credentials else self.reviewer_name
+
+
+class ChangeRequest(models.Model):
+    """A reviewer's "Request changes" with the comment the editor sees on the page until it is submitted again."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveBigIntegerField()
+    page = GenericForeignKey("content_type", "object_id")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewer"), null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    comment = models.TextField(_("what to change"))
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        indexes = [models.Index(fields=["content_type", "object_id", "-created_at"], name="changerequest_page_latest")]
+
+    def __str__(self):
+        return self.comment[:80]
+
+
+def publishing_constraints(prefix):
+    """What no code path may break: a published page has a sign-off, and a draft copy is never published."""
+    return [
+        models.CheckConstraint(
+            condition=~Q(status=Status.PUBLISHED) | Q(signoff__isnull=False), name=f"{prefix}_published_is_signed_off"
+        ),
+        models.CheckConstraint(
+            condition=Q(draft_of__isnull=True) | ~Q(status=Status.PUBLISHED),
+            name=f"{prefix}_draft_copy_never_published",
+        ),
+    ]
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
-        """Published and due: a future `published_at` keeps a page scheduled, with no cron job."""
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now())
+        """Published and due: a future `published_at` keeps a page scheduled, with no cron job.
+
+        A draft copy is never public on its own (a database constraint keeps it from being published at all).
+        """
+        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now(), draft_of__isnull=True)
 
     def visible_to(self, user):
         """What `user` may open on the public site: staff who can edit the model also see drafts (preview)."""
@@ -104,6 +197,18 @@ class Publishable(models.Model):
         on_delete=models.CASCADE,
         related_name="draft_copies",
     )
+    # The latest medical sign-off (conditions.publishing): required while the page is published.
+    signoff = models.ForeignKey(
+        SignOff,
+        verbose_name=_("medical sign-off"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    # Part of every preview link: a new key revokes the page's links.
+    preview_key = models.CharField(max_length=32, default=random_key, editable=False)
 
     objects = PublishableQuerySet.as_manager()
 
@@ -154,6 +259,8 @@ class Publishable(models.Model):
         copy.draft_of = self
         copy.status = Status.DRAFT
         copy.published_at = None
+        copy.signoff = None
+        copy.preview_key = random_key()
         copy.edit_version = 1
         copy.owner = user if user is not None and user.is_authenticated else self.owner
         copy.slug = self._unique_copy_slug()
@@ -164,6 +271,10 @@ class Publishable(models.Model):
         self._copy_related(self, copy)
         return copy
 
+    def draft_copy(self, user=None):
+        """This live page's draft copy: the one being worked on, else a new one."""
+        return self.draft_copies.order_by("pk").first() or self.make_draft_copy(user)
+
     def _unique_copy_slug(self):
         base = f"{self.slug[:180]}-draft"
         slug, number = base, 1
@@ -171,6 +282,11 @@ class Publishable(models.Model):
             number += 1
             slug = f"{base}-{number}"
         return slug
+
+    @classmethod
+    def content_fields(cls):
+        """The concrete fields that hold what patients read (everything but NOT_CONTENT)."""
+        return [field for field in cls._meta.concrete_fields if field.name not in NOT_CONTENT]
 
     @classmethod
     def _copy_related(cls, source, target):
@@ -187,22 +303,29 @@ class Publishable(models.Model):
         for name in cls.copied_m2m:
             getattr(target, name).set(getattr(source, name).all())
 
-    def publish_draft_copy(self):
-        """Write this draft copy onto the live page it copies, publish that, and delete the copy.
+    def take_content_of(self, source):
+        """Copy `source`'s content (fields and linked rows) onto this page; its address, status, owner, sign-off
+        and bookkeeping stay. Used to publish a draft copy onto its live page (conditions.publishing)."""
+        for field in self.content_fields():
+            if not field.unique:
+                setattr(self, field.attname, getattr(source, field.attname))
+        self.save()
+        self._copy_related(source, self)
 
-        The live page keeps its address, publication date and owner; everything an editor writes is taken.
-        """
-        live = self.draft_of
-        kept = {"id", "slug", "status", "published_at", "created_at", "updated_at", "edit_version", "draft_of",
-                "owner"}  # fmt: skip
-        for field in self._meta.concrete_fields:
-            if field.name not in kept and not field.unique:
-                setattr(live, field.attname, getattr(self, field.attname))
-        live.status = Status.PUBLISHED
-        live.save()
-        self._copy_related(self, live)
-        self.delete()
-        return live
+
+#: Fields that are not a page's content: its address, publication state, ownership, history bookkeeping and values
+#: derived from other fields. Comparisons, sign-off digests, restores and draft copies leave them out; this is the
+#: one list of them.
+NOT_CONTENT = frozenset(
+    {
+        "id", "slug", "status", "published_at", "created_at", "updated_at", "edit_version", "owner", "draft_of",
+        "signoff", "preview_key", "search_vector", "last_reviewed", "next_review_due", "review_reminder_sent_for",
+        "overdue_notice_sent_for", "keyword_index", "wordpress_id",
+    }
+)  # fmt: skip
+#: Not kept in revisions either: restoring an old version never rewinds these.
+UNVERSIONED = ("edit_version", "review_reminder_sent_for", "overdue_notice_sent_for", "search_vector", "signoff",
+               "preview_key")  # fmt: skip
 
 
 class ReviewedQuerySet(models.QuerySet):
@@ -217,21 +340,16 @@ class ReviewedQuerySet(models.QuerySet):
 
 
 class Reviewed(models.Model):
-    """Medical review: who last checked the page, when, and when it is due again."""
+    """Medical review: when the page was last signed off, and when it is due again (who: its `signoff`)."""
 
-    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True)
+    # The day of the latest sign-off (conditions.publishing.sign_off); kept here for filters and the constraint.
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True, editable=False)
     next_review_due = models.DateField(
         _("next review due"),
         null=True,
         blank=True,
         db_index=True,
         help_text=_("Left empty, it is set to the review interval (12 months by default) after the last review."),
-    )
-    reviewed_by = models.CharField(
-        _("reviewed by"),
-        max_length=200,
-        blank=True,
-        help_text=_('Name and credentials as patients should read them, e.g. "Arif Hussain, DO".'),
     )
     # The due date each reminder was sent for, so a daily cron job sends each reminder once per review cycle.
     review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
@@ -249,19 +367,15 @@ class Reviewed(models.Model):
     def is_review_overdue(self):
         return self.next_review_due is not None and self.next_review_due < timezone.localdate()
 
+    @property
+    def reviewed_by(self):
+        """ "Arif Hussain, DO", from the latest sign-off (needs `signoff` loaded: select_related)."""
+        return self.signoff.reviewer_line if self.signoff_id else ""
+
     def clean(self):
         super().clean()
         if self.last_reviewed and self.next_review_due and self.next_review_due < self.last_reviewed:
             raise ValidationError({"next_review_due": _("The next review cannot be due before the last review.")})
-        if self.last_reviewed and not self.reviewed_by:
-            raise ValidationError({"reviewed_by": _("Say who reviewed the page.")})
-
-    def mark_reviewed(self, reviewer_name, today=None):
-        """One reviewer action: reviewed today by `reviewer_name`, next review due after the interval."""
-        self.last_reviewed = today or timezone.localdate()
-        self.reviewed_by = reviewer_name
-        self.next_review_due = add_months(self.last_reviewed, settings.REVIEW_INTERVAL_MONTHS)
-        self.save()
 
 
 def check_citations(page):
@@ -345,7 +459,7 @@ class Treatment(Publishable, Reviewed):
         verbose_name = _("treatment")
         verbose_name_plural = _("treatments")
         permissions = [("publish_treatment", "Can publish treatments and set review dates")]
-        constraints = [review_dates_in_order("treatment")]
+        constraints = [review_dates_in_order("treatment"), *publishing_constraints("treatment")]
 
     def __str__(self):
         return self.name
@@ -451,9 +565,14 @@ class ResearchArticle(Publishable):
         verbose_name_plural = _("research articles")
         permissions = [("publish_researcharticle", "Can publish research articles")]
         constraints = [
-            # Unique when present; DOIs are case-insensitive.
-            models.UniqueConstraint(Lower("doi"), condition=~Q(doi=""), name="research_unique_doi"),
-            models.UniqueConstraint(fields=["pmid"], condition=~Q(pmid=""), name="research_unique_pmid"),
+            # Unique when present; DOIs are case-insensitive. A draft copy shares its live article's identifiers.
+            models.UniqueConstraint(
+                Lower("doi"), condition=~Q(doi="") & Q(draft_of__isnull=True), name="research_unique_doi"
+            ),
+            models.UniqueConstraint(
+                fields=["pmid"], condition=~Q(pmid="") & Q(draft_of__isnull=True), name="research_unique_pmid"
+            ),
+            *publishing_constraints("research"),
         ]
 
     def __str__(self):
@@ -471,9 +590,10 @@ class ResearchArticle(Publishable):
             raise ValidationError({"slug": _("“%(slug)s” is the address of another page: choose another slug.")
                                    % {"slug": self.slug}})  # fmt: skip
         self.doi = normalize_doi(self.doi)
-        if self.doi and ResearchArticle.objects.exclude(pk=self.pk).filter(doi__iexact=self.doi).exists():
+        others = ResearchArticle.objects.filter(draft_of__isnull=True).exclude(pk=self.draft_of_id or self.pk)
+        if self.doi and others.filter(doi__iexact=self.doi).exists():
             raise ValidationError({"doi": _("Another article already has this DOI.")})
-        if self.pmid and ResearchArticle.objects.exclude(pk=self.pk).filter(pmid=self.pmid).exists():
+        if self.pmid and others.filter(pmid=self.pmid).exists():
             raise ValidationError({"pmid": _("Another article already has this PubMed ID.")})
 
     @property
@@ -577,7 +697,7 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
 
         `Condition.research` then adds at most two: suggested and cited articles, and the authors of them all.
         """
-        return self.prefetch_related(
+        return self.select_related("signoff").prefetch_related(
             Prefetch(
                 "condition_treatments",
                 # A join on the linked row, not `IN (all published treatments)`: constant cost however many exist.
@@ -686,6 +806,7 @@ class Condition(Publishable, Reviewed):
                 condition=Q(hero_image="") | ~Q(hero_image_alt=""), name="condition_hero_image_has_alt_text"
             ),
             review_dates_in_order("condition"),
+            *publishing_constraints("condition"),
         ]
 
     def __str__(self):
@@ -806,9 +927,6 @@ class ConditionArticle(models.Model):
 
 
 # --- History: every save of a page is a revision (django-reversion) -------------------------------
-
-# Not versioned: the edit counter (a restore must not rewind it), reminder bookkeeping, the search index.
-UNVERSIONED = ("edit_version", "review_reminder_sent_for", "overdue_notice_sent_for", "search_vector")
 
 reversion.register(ConditionTreatment)
 reversion.register(ConditionArticle)

@@ -120,6 +120,9 @@ class TreatmentDetailView(PreviewableDetailView):
     model = Treatment
     template_name = "conditions/treatment_detail.html"
 
+    def get_queryset(self):
+        return super().get_queryset().select_related("signoff")
+
     def get_context_data(self, **kwargs):
         treatment = self.object
         research = treatment_research(treatment)  # linked and cited articles, their authors: 1 to 3 queries
@@ -181,12 +184,14 @@ PREVIEW_VIEWS = {
 def signed_preview(request, token):
     """A draft shown to a reviewer outside the admin (a visiting physician) through an expiring signed link."""
     try:
-        model_name, pk = read_token(token)
+        model_name, pk, key = read_token(token)
         view_class = PREVIEW_VIEWS[model_name]
     except signing.SignatureExpired:
         return render(request, "conditions/preview_expired.html", status=410)
     except (signing.BadSignature, ValueError, KeyError):
         raise Http404("Unknown preview link") from None
+    if not view_class.model.objects.filter(pk=pk, preview_key=key).exists():
+        return render(request, "conditions/preview_expired.html", status=410)  # revoked
     return view_class.as_view(signed_preview=True)(request, pk=pk)
 
 

@@ -21,7 +21,8 @@ class _AdminFormScraper(HTMLParser):
 
     def __init__(self, form_id):
         super().__init__(convert_charrefs=True)
-        self.form_id = form_id
+        self.form_id = form_id  # None: the first form posted with method="post"
+        self.found = False
         self.in_form = False
         self.data = {}
         self._textarea = None
@@ -40,7 +41,11 @@ class _AdminFormScraper(HTMLParser):
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
         if tag == "form":
-            self.in_form = attrs.get("id") == self.form_id
+            if self.form_id is None:
+                self.in_form = not self.found and (attrs.get("method") or "").lower() == "post"
+            else:
+                self.in_form = attrs.get("id") == self.form_id
+            self.found = self.found or self.in_form
             return
         if not self.in_form:
             return
@@ -84,19 +89,26 @@ class _AdminFormScraper(HTMLParser):
             self._select = None
 
 
-def admin_form_data(response, **changes):
+_MODEL_FORM = object()
+
+
+def admin_form_data(response, form_id=_MODEL_FORM, **changes):
     """The admin change/add form on `response` as the browser would post it, with `changes` applied.
 
     Read-only fields are not inputs, so they are absent, as in a real browser; a test that forges them
     passes them in `changes`.
     """
     assert response.status_code == 200, response.status_code
-    opts = response.context["opts"]
-    scraper = _AdminFormScraper(f"{opts.model_name}_form")
+    model_form = form_id is _MODEL_FORM
+    if model_form:
+        form_id = f"{response.context['opts'].model_name}_form"
+    scraper = _AdminFormScraper(form_id)
     scraper.feed(response.content.decode())
+    assert scraper.found, f"no form {form_id or 'with method=post'} on the page"
     data = dict(scraper.data)  # with the CSRF token, as a browser sends it
     data.update(changes)
-    data.setdefault("_save", "Save")
+    if model_form and not any(name.startswith("_") and name != "_selected_action" for name in changes):
+        data.setdefault("_save", "Save")  # the default button, unless the test presses another one
     return data
 
 

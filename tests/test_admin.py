@@ -128,11 +128,14 @@ def test_editor_can_add_a_condition(login, editor):
     assert Condition.objects.filter(slug="failed-back-surgery-syndrome").exists()
 
 
-def test_editor_may_only_choose_draft_or_waiting_for_review(login, editor):
+def test_editor_may_only_save_a_draft_or_submit_it_for_review(login, editor):
     client = login(editor)
-    form = client.get(admin_url(Condition, "add")).context["adminform"].form
-    assert [value for value, _label in form.fields["status"].choices] == ["draft", "review"]
-    assert "published_at" not in form.fields
+    response = client.get(admin_url(Condition, "add"))
+    form = response.context["adminform"].form
+    assert "status" not in form.fields and "published_at" not in form.fields  # no status drop-down to set
+    buttons = [name for name, _label, _css in response.context["workflow_buttons"]]
+    assert buttons == ["_save", "_submit"]
+    assert 'name="_publish"' not in response.content.decode()
 
 
 def test_editor_cannot_publish_a_new_condition_by_forging_the_status(login, editor):
@@ -143,12 +146,14 @@ def test_editor_cannot_publish_a_new_condition_by_forging_the_status(login, edit
         status="published",
         published_at_0=past.strftime("%Y-%m-%d"),
         published_at_1=past.strftime("%H:%M:%S"),
+        _publish="1",
     )
     response = client.post(admin_url(Condition, "add"), data)
-    assert "status" in form_errors(response)
+    assert "Only a medical reviewer can publish" in str(form_errors(response))
     assert not Condition.objects.filter(slug="failed-back-surgery-syndrome").exists()
 
-    data["status"] = "review"
+    del data["_publish"]
+    data["_submit"] = "1"
     assert client.post(admin_url(Condition, "add"), data).status_code == 302
     condition = Condition.objects.get(slug="failed-back-surgery-syndrome")
     assert condition.status == Status.REVIEW
@@ -159,10 +164,10 @@ def test_editor_cannot_publish_a_new_condition_by_forging_the_status(login, edit
 def test_editor_cannot_publish_an_existing_draft_through_the_form(login, editor):
     condition = ConditionFactory(status=Status.DRAFT, published_at=None)
     client = login(editor)
-    data = admin_form_data(client.get(admin_url(Condition, "change", condition.pk)), status="published")
+    data = admin_form_data(client.get(admin_url(Condition, "change", condition.pk)), _publish="1")
     data["summary"] = "Edited by the editor."
     response = client.post(admin_url(Condition, "change", condition.pk), data)
-    assert form_errors(response)["status"] == ["Only a medical reviewer can publish."]
+    assert "Only a medical reviewer can publish" in str(form_errors(response))
     condition.refresh_from_db()
     assert condition.status == Status.DRAFT
     assert condition.summary != "Edited by the editor."  # nothing saved; the editor's text is still in the form
@@ -199,7 +204,7 @@ def test_editor_cannot_set_review_dates(login, editor):
     )
     client.post(admin_url(Condition, "change", condition.pk), data)
     condition.refresh_from_db()
-    assert (condition.last_reviewed, condition.next_review_due, condition.reviewed_by) == (None, None, "")
+    assert (condition.last_reviewed, condition.next_review_due, condition.signoff) == (None, None, None)
 
 
 def test_editor_is_not_offered_the_publish_action(login, editor):
@@ -232,18 +237,19 @@ def test_editor_cannot_delete_a_condition(login, editor):
 def test_reviewer_can_publish_through_the_form(login, reviewer):
     condition = ConditionFactory(status=Status.DRAFT, published_at=None)
     client = login(reviewer)
-    data = admin_form_data(client.get(admin_url(Condition, "change", condition.pk)), status="published")
+    data = admin_form_data(client.get(admin_url(Condition, "change", condition.pk)), _publish="1")
     response = client.post(admin_url(Condition, "change", condition.pk), data)
     assert response.status_code == 302
     condition.refresh_from_db()
     assert condition.status == Status.PUBLISHED
     assert condition.published_at is not None
+    assert condition.signoff.reviewer == reviewer and condition.signoff.content_digest
     assert Condition.objects.published().filter(pk=condition.pk).exists()
 
 
 def test_reviewer_can_publish_a_new_condition(login, reviewer):
     client = login(reviewer)
-    response = client.post(admin_url(Condition, "add"), new_condition_data(client, status="published"))
+    response = client.post(admin_url(Condition, "add"), new_condition_data(client, _publish="1"))
     assert response.status_code == 302
     assert Condition.objects.published().filter(slug="failed-back-surgery-syndrome").exists()
 
@@ -252,7 +258,9 @@ def test_reviewer_can_publish_with_the_bulk_action(login, reviewer):
     first = ConditionFactory(status=Status.DRAFT, published_at=None)
     second = ConditionFactory(status=Status.DRAFT, published_at=None)
     client = login(reviewer)
-    response = client.post(admin_url(Condition, "changelist"), action_data("publish_selected", first, second))
+    confirmation = client.post(admin_url(Condition, "changelist"), action_data("publish_selected", first, second))
+    assert confirmation.status_code == 200  # what goes online is shown before the sign-off
+    response = client.post(admin_url(Condition, "changelist"), admin_form_data(confirmation, "action-confirmation"))
     assert response.status_code == 302
     assert set(Condition.objects.published().values_list("pk", flat=True)) == {first.pk, second.pk}
     assert "2 items published." in message_texts(response)
@@ -268,7 +276,8 @@ def test_publish_action_refuses_a_condition_without_an_overview(login, reviewer)
     empty = ConditionFactory(name="Empty page", status=Status.DRAFT, published_at=None, overview="<p>&nbsp;</p>")
     ready = ConditionFactory(status=Status.DRAFT, published_at=None)
     client = login(reviewer)
-    response = client.post(admin_url(Condition, "changelist"), action_data("publish_selected", empty, ready))
+    confirmation = client.post(admin_url(Condition, "changelist"), action_data("publish_selected", empty, ready))
+    response = client.post(admin_url(Condition, "changelist"), admin_form_data(confirmation, "action-confirmation"))
     messages = message_texts(response)
     assert any("Empty page" in text and "not published" in text and "overview" in text for text in messages)
     empty.refresh_from_db()
@@ -288,7 +297,7 @@ def test_unpublish_action_withdraws_a_page(login, reviewer):
 
 def test_form_refuses_to_publish_a_condition_without_an_overview(login, reviewer):
     client = login(reviewer)
-    data = new_condition_data(client, status="published", overview="<p>&nbsp;</p>")
+    data = new_condition_data(client, _publish="1", overview="<p>&nbsp;</p>")
     errors = form_errors(client.post(admin_url(Condition, "add"), data))
     assert "overview" in errors
     assert not Condition.objects.exists()
@@ -444,28 +453,28 @@ def test_hero_image_without_alt_text_is_refused(login, reviewer):
 
 
 def test_next_review_cannot_be_due_before_the_last_review(login, reviewer):
+    condition = ConditionFactory(last_reviewed=date(2026, 3, 1), next_review_due=date(2027, 3, 1))
     client = login(reviewer)
-    data = new_condition_data(
-        client, last_reviewed="2026-03-01", next_review_due="2026-02-01", reviewed_by="Arif Hussain, DO"
-    )
-    errors = form_errors(client.post(admin_url(Condition, "add"), data))
+    data = admin_form_data(client.get(admin_url(Condition, "change", condition.pk)), next_review_due="2026-02-01")
+    errors = form_errors(client.post(admin_url(Condition, "change", condition.pk), data))
     assert errors["next_review_due"] == ["The next review cannot be due before the last review."]
 
 
-def test_review_dates_in_order_are_saved(login, reviewer):
+def test_publishing_signs_off_today_and_sets_the_next_review(login, reviewer):
     client = login(reviewer)
-    data = new_condition_data(
-        client, last_reviewed="2026-03-01", next_review_due="2027-03-01", reviewed_by="Arif Hussain, DO"
-    )
-    assert client.post(admin_url(Condition, "add"), data).status_code == 302
+    assert client.post(admin_url(Condition, "add"), new_condition_data(client, _publish="1")).status_code == 302
     condition = Condition.objects.get()
-    assert (condition.last_reviewed, condition.next_review_due) == (date(2026, 3, 1), date(2027, 3, 1))
+    today = timezone.localdate()
+    assert condition.last_reviewed == today
+    assert condition.next_review_due == today.replace(year=today.year + 1)
+    assert condition.reviewed_by == reviewer.get_username()  # no clinician profile: the account's name
 
 
-def test_a_last_review_needs_a_reviewer_name(login, reviewer):
+def test_a_reviewer_may_set_a_later_next_review_when_publishing(login, reviewer):
     client = login(reviewer)
-    data = new_condition_data(client, last_reviewed="2026-03-01")
-    assert "reviewed_by" in form_errors(client.post(admin_url(Condition, "add"), data))
+    data = new_condition_data(client, _publish="1", next_review_due="2030-06-01")
+    assert client.post(admin_url(Condition, "add"), data).status_code == 302
+    assert Condition.objects.get().next_review_due == date(2030, 6, 1)
 
 
 def test_condition_inlines_save_treatments_and_articles(login, reviewer):
@@ -536,7 +545,7 @@ def test_reviewer_can_schedule_a_page_through_the_form(login, reviewer):
     later = timezone.localtime() + timedelta(days=7)
     data = new_condition_data(
         client,
-        status="published",
+        _publish="1",
         published_at_0=later.strftime("%Y-%m-%d"),
         published_at_1=later.strftime("%H:%M:%S"),
     )

@@ -81,8 +81,7 @@ def test_reviewer_writes_and_publishes_a_condition_with_ckeditor(page, live_serv
     page.locator(".field-causes .ck-toolbar").get_by_role("button", name="Bold", exact=True).click()
     page.keyboard.type(" and long sitting.")
 
-    page.select_option("#id_status", Status.PUBLISHED)
-    page.locator("input[name=_save]").last.click()
+    page.get_by_role("button", name="Sign off and publish", exact=True).first.click()
     page.wait_for_url(f"{live_server.url}/admin/conditions/condition/", timeout=TIMEOUT_MS)
     assert errors == []
 
@@ -91,7 +90,7 @@ def test_reviewer_writes_and_publishes_a_condition_with_ckeditor(page, live_serv
     assert condition.overview == "<p>The piriformis muscle can press on the sciatic nerve.</p>"
     assert condition.symptoms == "<ul><li>Pain deep in the buttock</li><li>Pain when sitting</li></ul>"
     assert condition.causes == "<p><strong>Running</strong> and long sitting.</p>"
-    assert condition.status == Status.PUBLISHED
+    assert condition.status == Status.PUBLISHED and condition.signoff.reviewer == reviewer
     assert Condition.objects.published().filter(pk=condition.pk).exists()
 
     # The patient's view: a fresh browser context, not logged in.

@@ -191,14 +191,27 @@ def test_files_that_are_not_citation_exports_are_refused_with_one_sentence(conte
 pytestmark = pytest.mark.django_db
 
 
-def test_importing_every_fixture_twice_leaves_exactly_the_good_records_once():
+def test_importing_every_fixture_twice_leaves_exactly_the_good_records_once(reviewer):
     for _ in range(2):
         for name in FILES:
-            code, _, _ = run(FIXTURES / name)
+            code, _, _ = run(FIXTURES / name, "--reviewer", reviewer.username)
             assert code == 1  # each file has a broken record
     assert article_keys() == DISTINCT_GOOD_ARTICLES
     assert ResearchArticle.objects.count() == len(DISTINCT_GOOD_ARTICLES)
-    assert not ResearchArticle.objects.exclude(status=Status.PUBLISHED).exists()  # citations are published
+    published = ResearchArticle.objects.filter(status=Status.PUBLISHED, signoff__reviewer=reviewer)
+    assert published.count() == len(DISTINCT_GOOD_ARTICLES)  # signed off in the reviewer's name
+
+
+def test_without_a_reviewer_imported_articles_are_drafts_and_live_sidebars_change_only_in_a_draft_copy():
+    sciatica = ConditionFactory(slug="sciatica", name="Sciatica")
+    code, out, _ = run(FIXTURES / "zotero_library.ris", "--condition", "sciatica")
+    assert code == 1
+    assert set(ResearchArticle.objects.values_list("status", flat=True)) == {Status.DRAFT}
+    assert not sciatica.condition_articles.exists()  # the live page is unchanged
+    assert sciatica.draft_copies.get().condition_articles.count() == 3
+    code, out, _ = run(FIXTURES / "zotero_library.ris", "--condition", "sciatica")
+    assert "Sciatica (draft copy)" not in out  # already linked in the copy: nothing to add
+    assert sciatica.draft_copies.count() == 1
 
 
 @pytest.mark.parametrize("name", FILES)
@@ -265,12 +278,15 @@ def test_dry_run_writes_nothing():
     assert not ResearchArticle.objects.exists() and not ArticleAuthor.objects.exists()
 
 
-def test_draft_option_and_conditions_link_new_articles_and_duplicates():
+def test_draft_option_and_conditions_link_new_articles_and_duplicates(reviewer):
     sciatica = ConditionFactory(slug="sciatica", name="Sciatica")
     own = ConditionArticleFactory(condition=sciatica, position=4).article
     stenosis = ConditionFactory(slug="spinal-stenosis", name="Spinal stenosis")
     existing = ResearchArticleFactory(doi="10.1111/papr.12035", slug="hussain")
-    code, out, _ = run(FIXTURES / "zotero_library.ris", "--draft", "--condition", "sciatica", "spinal-stenosis")
+    code, out, _ = run(
+        FIXTURES / "zotero_library.ris", "--draft", "--condition", "sciatica", "spinal-stenosis",
+        "--reviewer", reviewer.username,
+    )  # fmt: skip
     assert code == 1
     new = ResearchArticle.objects.exclude(pk__in=[existing.pk, own.pk])
     assert new.count() == 2 and {article.status for article in new} == {Status.DRAFT}

@@ -38,8 +38,14 @@ def test_restoring_a_revision_brings_back_the_exact_old_text(login, reviewer):
     original = Version.objects.get_for_object(condition).last()
 
     revision_url = reverse("admin:conditions_condition_revision", args=[condition.pk, original.pk])
-    response = client.post(revision_url, admin_form_data(client.get(revision_url)))
+    response = client.post(revision_url, admin_form_data(client.get(revision_url), "restore-form"))
     assert response.status_code == 302
+    copy = Condition.objects.get(draft_of=condition)  # the live page is restored through its draft copy
+    assert copy.overview == "<p>The original <strong>overview</strong>.</p>"
+    compare = client.get(reverse("admin:conditions_condition_compare_live", args=[copy.pk]))
+    client.post(
+        reverse("admin:conditions_condition_publish_copy", args=[copy.pk]), admin_form_data(compare, "publish-copy")
+    )
     condition.refresh_from_db()
     assert condition.overview == "<p>The original <strong>overview</strong>.</p>"
 
@@ -71,8 +77,9 @@ def test_a_deleted_page_can_be_recovered_from_the_admin(login, reviewer):
     assert "Occipital neuralgia" in recover_list.content.decode()
     version = Version.objects.get_deleted(Condition).get()
     recover_url = reverse("admin:conditions_condition_recover", args=[version.pk])
-    assert client.post(recover_url, admin_form_data(client.get(recover_url))).status_code == 302
-    assert Condition.objects.get(slug="occipital-neuralgia").name == "Occipital neuralgia"
+    assert client.post(recover_url, admin_form_data(client.get(recover_url), "restore-form")).status_code == 302
+    recovered = Condition.objects.get(slug="occipital-neuralgia")
+    assert recovered.name == "Occipital neuralgia" and recovered.status == Status.DRAFT  # a reviewer publishes it
 
 
 def test_a_stale_save_from_a_second_editor_is_refused_and_shows_what_changed(client, django_user_model):
@@ -140,7 +147,13 @@ def test_editors_change_a_live_page_through_a_draft_copy_that_a_reviewer_compare
     assert [change.label for change in compare.context["changes"]] == ["Summary"]
     assert compare.context["can_publish_copy"]
 
-    assert reviewer_client.post(reverse("admin:conditions_condition_publish_copy", args=[copy.pk])).status_code == 302
+    publish_form = admin_form_data(compare, "publish-copy")
+    assert (
+        reviewer_client.post(
+            reverse("admin:conditions_condition_publish_copy", args=[copy.pk]), publish_form
+        ).status_code
+        == 302
+    )
     live.refresh_from_db()
     assert live.summary == "Leg pain caused by an irritated nerve root." and live.slug == "sciatica"
     assert not Condition.objects.filter(draft_of=live).exists()

@@ -32,10 +32,11 @@ from conditions.models import (
     Treatment,
     TreatmentCategory,
 )
+from conditions.publishing import publish_as_imported
 from conditions.wordpress import blocks, importer, mapping, shortcodes
 from conditions.wordpress.report import ProgressBar
 
-from .factories import ConditionFactory, ResearchArticleFactory, TreatmentFactory
+from .factories import ConditionFactory, ResearchArticleFactory, StaffUserFactory, TreatmentFactory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "wordpress"
 EXPORT = FIXTURES / "clinic-export.xml"
@@ -55,6 +56,15 @@ def run_import(*args, **options):
         status = error.returncode
         stderr.write(str(error))
     return status, stdout.getvalue(), stderr.getvalue()
+
+
+REVIEWER = "wp-reviewer"
+
+
+@pytest.fixture(autouse=True)
+def wordpress_reviewer(db):
+    """The medical reviewer whose sign-off publishes what the import publishes (--reviewer)."""
+    return StaffUserFactory(username=REVIEWER, role="Medical reviewer")
 
 
 @pytest.fixture
@@ -182,9 +192,9 @@ def test_treatments_keep_the_page_order_and_category_of_their_heading(clinic_tre
     assert links[0].treatment == clinic_treatments["esi"]
     assert links[0].note.startswith("An epidural steroid injection places anti-inflammatory medicine")
 
-    published = {"status": Status.PUBLISHED, "published_at": timezone.now() - timedelta(days=1)}
-    Treatment.objects.update(**published)
-    Condition.objects.filter(wordpress_id=102).update(**published)
+    for page in [*Treatment.objects.exclude(status=Status.PUBLISHED), Condition.objects.get(wordpress_id=102)]:
+        page.published_at = timezone.now() - timedelta(days=1)
+        publish_as_imported(page, name="Arif Hussain", credentials="DO")
     page = Condition.objects.for_page().get(wordpress_id=102)
     assert [label for label, _ in page.treatment_groups()] == [
         TreatmentCategory.INJECTION.label,
@@ -276,7 +286,7 @@ def test_conditions_are_drafts_by_default(client, clinic_treatments):
 
 
 def test_status_publish_publishes_the_pages_published_in_wordpress(client, clinic_treatments):
-    _, out, _ = run_import(EXPORT, status="publish")
+    _, out, _ = run_import(EXPORT, status="publish", reviewer=REVIEWER)
 
     laminectomy = condition(101)
     assert laminectomy.is_published
@@ -293,10 +303,10 @@ def test_status_publish_publishes_the_pages_published_in_wordpress(client, clini
 
 
 def test_running_twice_changes_nothing(clinic_treatments, media_root):
-    run_import(EXPORT, status="publish", media_dir=UPLOADS)
+    run_import(EXPORT, status="publish", reviewer=REVIEWER, media_dir=UPLOADS)
     before, files_before = snapshot(), media_files(media_root)
 
-    status, out, _ = run_import(EXPORT, status="publish", media_dir=UPLOADS)
+    status, out, _ = run_import(EXPORT, status="publish", reviewer=REVIEWER, media_dir=UPLOADS)
 
     assert status == 1
     assert "0 created, 0 updated, 4 unchanged, 5 skipped, 2 errors" in out
@@ -310,8 +320,7 @@ def test_reimport_keeps_what_editors_own(clinic_treatments):
     laminectomy.summary = "Written by the editor."
     laminectomy.body_region = BodyRegion.WHOLE_BODY
     laminectomy.when_to_see_doctor = "<p>Call us if the pain gets worse.</p>"
-    laminectomy.status = Status.PUBLISHED
-    laminectomy.save()
+    publish_as_imported(laminectomy, name="Arif Hussain", credentials="DO")
     extra = TreatmentFactory(name="Medication Management", category=TreatmentCategory.MEDICATION)
     ConditionTreatment.objects.create(condition=laminectomy, treatment=extra, position=9)
 
@@ -331,7 +340,7 @@ def test_reimport_keeps_what_editors_own(clinic_treatments):
 
 
 def test_the_old_address_answers_301_to_the_new_page(client, clinic_treatments):
-    run_import(EXPORT, status="publish")
+    run_import(EXPORT, status="publish", reviewer=REVIEWER)
 
     response = client.get("/post-laminectomy-syndrome/")
     assert response.status_code == 301
@@ -508,7 +517,7 @@ def test_the_shell_sees_the_exit_status():
 def test_dry_run_writes_nothing(clinic_treatments, media_root):
     before = snapshot()
 
-    status, out, _ = run_import(EXPORT, dry_run=True, status="publish", media_dir=UPLOADS)
+    status, out, _ = run_import(EXPORT, dry_run=True, status="publish", reviewer=REVIEWER, media_dir=UPLOADS)
 
     assert status == 1
     assert 'created    page 101 "Post Laminectomy Syndrome"' in out

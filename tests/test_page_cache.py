@@ -60,7 +60,7 @@ def test_a_condition_published_in_the_admin_is_listed_at_once(client, reviewer):
 
     staff = Client()
     staff.force_login(reviewer)
-    response = staff.post(admin_url(Condition, "add"), new_condition_data(staff, status="published"))
+    response = staff.post(admin_url(Condition, "add"), new_condition_data(staff, _publish="1"))
     assert response.status_code == 302
 
     listing = page(client, "/conditions/")

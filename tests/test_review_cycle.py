@@ -16,6 +16,7 @@ from conditions.models import Condition, Status, Treatment, add_months
 from conditions.previews import make_token
 
 from .factories import ConditionFactory, StaffUserFactory, TreatmentFactory
+from .helpers import admin_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -79,14 +80,16 @@ def test_marking_pages_reviewed_is_one_action_recorded_in_history(login, reviewe
     page = ConditionFactory(last_reviewed=TODAY - timedelta(days=400), reviewed_by="Someone",
                             next_review_due=TODAY - timedelta(days=35))  # fmt: skip
     changelist = "/admin/conditions/condition/"
-    assert (
-        login(reviewer).post(changelist, {"action": "mark_reviewed", "_selected_action": [page.pk]}).status_code == 302
-    )
+    client = login(reviewer)
+    confirmation = client.post(changelist, {"action": "mark_reviewed", "_selected_action": [page.pk], "index": "0"})
+    assert confirmation.status_code == 200  # the reviewer confirms what they sign off
+    assert client.post(changelist, admin_form_data(confirmation, "action-confirmation")).status_code == 302
     page.refresh_from_db()
     assert page.last_reviewed == TODAY and page.reviewed_by == "Arif Hussain, DO"
     assert page.next_review_due == add_months(TODAY, 12)
+    assert page.signoff.reviewer == reviewer
     latest = Version.objects.get_for_object(page).first()
-    assert "Marked as medically reviewed by Arif Hussain, DO" in latest.revision.get_comment()
+    assert "Medically reviewed and signed off by Arif Hussain, DO" in latest.revision.get_comment()
 
     # Editors are not offered the action, and posting it anyway changes nothing.
     other = ConditionFactory(status=Status.DRAFT, last_reviewed=None)

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "conditions",
+    "clinicians",
     "accounts",
 ]
 

@@ -22,6 +22,7 @@ from conditions.models import (
     ResearchArticle,
     Status,
 )
+from conditions.publishing import can_publish, editable_target, publish, sign_off
 from conditions.wordpress.importer import normalized_title
 
 from .records import problems
@@ -71,11 +72,14 @@ def summary(outcomes):
 
 
 class CitationImporter:
+    """`publish`: new articles go live, signed off in the name of `user`, who must be a medical reviewer (else
+    they are drafts). Links added to a live condition by someone who may not publish go to its draft copy."""
+
     def __init__(self, citation_file, *, conditions=(), publish=True, user=None):
         self.file = citation_file
         self.conditions = list(conditions)
-        self.publish = publish
         self.user = user if user is not None and user.is_authenticated else None
+        self.publish = publish and can_publish(self.user, ResearchArticle)
         self.outcomes = None
 
     # --- Planning: nothing is written -------------------------------------------------------------------
@@ -150,6 +154,7 @@ class CitationImporter:
                 reversion.set_comment(f"Imported from {self.file.name}")
                 if self.user is not None:
                     reversion.set_user(self.user)
+                self._targets = self._link_targets()
                 links = self._existing_links()
                 for done, outcome in enumerate(outcomes, start=1):
                     current = outcome
@@ -161,6 +166,7 @@ class CitationImporter:
                     elif outcome.status == DUPLICATE and outcome.existing_pk:
                         if linked := self._link(outcome.existing_pk, links):
                             outcome.detail += f"; linked to {', '.join(linked)}"
+                self._sign_off_changed_live_pages()
         except Exception as error:
             where = current.record.label if current is not None else self.file.name
             raise ImportFailed(f"{where}: {error}. Nothing was imported.") from error
@@ -171,24 +177,35 @@ class CitationImporter:
 
     def _create(self, outcome):
         citation = outcome.record.citation
-        article = ResearchArticle(
-            **citation.article_fields(),
-            slug=outcome.slug,
-            status=Status.PUBLISHED if self.publish else Status.DRAFT,
-            owner=self.user,
-        )
+        article = ResearchArticle(**citation.article_fields(), slug=outcome.slug, status=Status.DRAFT, owner=self.user)
         article.save()
         ArticleAuthor.objects.bulk_create(
             ArticleAuthor(article=article, position=position, **author.as_fields())
             for position, author in enumerate(citation.authors)
         )
+        if self.publish:
+            article = publish(article, self.user, note=f"Published on import of {self.file.name}")
         return article
 
+    def _link_targets(self):
+        """{condition pk: the page the links go to}: the condition itself, or the draft copy of a live one when the
+        importer may not publish it (conditions.publishing.editable_target)."""
+        return {condition.pk: editable_target(condition, self.user) for condition in self.conditions}
+
+    def _sign_off_changed_live_pages(self):
+        """A reviewer who added articles to a live page signs that change off (every live change has a sign-off)."""
+        for condition in self.conditions:
+            target = self._targets[condition.pk]
+            if target.pk in self._changed and target.status == Status.PUBLISHED and not target.draft_of_id:
+                sign_off(target, self.user, note=f"Related articles added from {self.file.name}")
+
     def _existing_links(self):
+        self._changed = set()
         if not self.conditions:
             return {}
-        rows = ConditionArticle.objects.filter(condition__in=self.conditions)
-        links = {condition.pk: set() for condition in self.conditions}
+        targets = [self._targets[condition.pk] for condition in self.conditions]
+        rows = ConditionArticle.objects.filter(condition__in=targets)
+        links = {target.pk: set() for target in targets}
         for condition_id, article_id in rows.values_list("condition_id", "article_id"):
             links[condition_id].add(article_id)
         self._next_position = {
@@ -201,11 +218,13 @@ class CitationImporter:
         """Append the article to each condition's list when it is not on it yet; the names of those conditions."""
         linked = []
         for condition in self.conditions:
-            if article_pk in links[condition.pk]:
+            target = self._targets[condition.pk]
+            if article_pk in links[target.pk]:
                 continue
-            position = self._next_position.get(condition.pk, 0)
-            ConditionArticle.objects.create(condition=condition, article_id=article_pk, position=position)
-            self._next_position[condition.pk] = position + 1
-            links[condition.pk].add(article_pk)
-            linked.append(condition.name)
+            position = self._next_position.get(target.pk, 0)
+            ConditionArticle.objects.create(condition=target, article_id=article_pk, position=position)
+            self._next_position[target.pk] = position + 1
+            links[target.pk].add(article_pk)
+            self._changed.add(target.pk)
+            linked.append(condition.name if target is condition else f"{condition.name} (draft copy)")
         return linked

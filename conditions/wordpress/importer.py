@@ -22,7 +22,6 @@ from django.core.files import File
 from django.core.files.storage import default_storage
 from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
-from django.utils import timezone
 from django.utils.text import slugify
 
 from ..models import (
@@ -39,6 +38,8 @@ from ..models import (
     validate_doi,
     validate_pmid,
 )
+from ..page_state import content_digest
+from ..publishing import publish
 from ..sanitize import clean_html, is_blank_html
 from . import media
 from .mapping import (
@@ -63,6 +64,7 @@ class ItemError(Exception):
 @dataclass
 class ImportOptions:
     status: str | None = None  # "publish" or "draft"; None: new pages are drafts, existing ones keep their status
+    reviewer: object = None  # the medical reviewer who signs off what is published or changed on live pages
     post_types: tuple[str, ...] = ("page",)
     media_dir: Path | None = None
     dry_run: bool = False
@@ -270,20 +272,42 @@ class _PageWriter:
         self.changed = False
 
     def write(self):
+        """Write the page. A live page changes only with a reviewer's sign-off (`--reviewer`); without one, the
+        import goes into the page's draft copy, which a reviewer compares and publishes."""
         item = self.item
         condition = Condition.objects.select_for_update().filter(wordpress_id=item.post_id).first()
         created = condition is None
         if created:
             condition = self._new_condition()
-        self._set_content(condition, created)
-        self._set_status(condition, created)
-        self._set_image(condition)
-        condition.full_clean()
+        reviewer = self.options.reviewer
+        live = not created and condition.status == Status.PUBLISHED
+        target = condition.draft_copy() if live and reviewer is None else condition
+        before = None if created else content_digest(target)
+        self._set_content(target, created)
+        wanted = self._wanted_status(created)
+        self._set_image(target)
+        target.full_clean()
         if created or self.changed:
-            condition.save()
-        self._sync_treatments(condition)
-        self._sync_articles(condition)
+            target.save()
+        self._sync_treatments(target, publishing=wanted == "publish" or live)
+        self._sync_articles(target, publish_with=reviewer if wanted == "publish" or live else None)
         self._sync_redirect(condition)
+        changed_content = before is None or content_digest(target) != before
+        if target is not condition:
+            if content_digest(target) == content_digest(condition):
+                target.delete()  # the page says what the live page says: no copy needed
+                self.changed = False
+            else:
+                self.warn("the page is live: the changes are in its draft copy, for a medical reviewer to publish")
+        elif wanted == "publish" and (condition.status != Status.PUBLISHED or changed_content):
+            condition = publish(
+                condition, reviewer, note=f"Imported from WordPress ({item.label})", published_at=item.date_gmt
+            )
+            self.changed = True
+        elif wanted == "draft" and condition.status == Status.PUBLISHED:
+            condition.status = Status.DRAFT
+            condition.save()
+            self.changed = True
         for text in self.page.stray:
             self.warn(f'stray text not imported: "{shorten(text)}"')
         self.result.outcome = "created" if created else "updated" if self.changed else "unchanged"
@@ -334,19 +358,13 @@ class _PageWriter:
                 condition, "alternate_names", "\n".join(alternate_names_from(condition.overview, condition.name))
             )
 
-    def _set_status(self, condition, created):
+    def _wanted_status(self, created):
+        """ "publish", "draft" or None (keep). Publishing goes through a sign-off in `write`."""
         wanted = self.options.status or ("draft" if created else None)
-        if wanted is None:
-            return
         if wanted == "publish" and self.item.status not in PUBLIC_STATUSES:
             self.warn(f'"{self.item.status}" in WordPress, so imported as a draft')
             wanted = "draft"
-        if wanted == "publish":
-            self._assign(condition, "status", Status.PUBLISHED)
-            if condition.published_at is None:
-                self._assign(condition, "published_at", self.item.date_gmt or timezone.now())
-        else:
-            self._assign(condition, "status", Status.DRAFT)
+        return wanted
 
     # --- Images -----------------------------------------------------------------------------------------
 
@@ -407,7 +425,7 @@ class _PageWriter:
 
     # --- Treatments -------------------------------------------------------------------------------------
 
-    def _sync_treatments(self, condition):
+    def _sync_treatments(self, condition, publishing=False):
         known = list(Treatment.objects.all())
         wanted = {}  # treatment -> note, in the page's order
         for entry in self.page.treatments:
@@ -420,7 +438,7 @@ class _PageWriter:
             wanted[treatment] = f"{wanted[treatment]} {note}" if treatment in wanted else note
         links = [(treatment, {"note": note}) for treatment, note in wanted.items()]
         self._sync_links(condition, ConditionTreatment, "treatment", links)
-        if condition.status == Status.PUBLISHED:
+        if publishing:
             for treatment in wanted:
                 if treatment.status != Status.PUBLISHED:
                     self.warn(f'treatment "{treatment.name}" is a draft: publish it to show it on this page')
@@ -475,16 +493,15 @@ class _PageWriter:
 
     # --- Research articles ------------------------------------------------------------------------------
 
-    def _sync_articles(self, condition):
-        publish = condition.status == Status.PUBLISHED
-        articles = list(ResearchArticle.objects.only("pk", "title", "doi", "pmid", "status"))
+    def _sync_articles(self, condition, publish_with=None):
+        articles = list(ResearchArticle.objects.only("pk", "title", "doi", "pmid", "status").filter(draft_of=None))
         wanted = []
         for citation in self.page.citations:
-            article = self._find_article(articles, citation) or self._new_article(articles, citation, publish)
+            article = self._find_article(articles, citation) or self._new_article(articles, citation, publish_with)
             if article in wanted:
                 continue
             wanted.append(article)
-            if publish and article.status != Status.PUBLISHED:
+            if publish_with is not None and article.status != Status.PUBLISHED:
                 self.warn(f'research article "{shorten(article.title, 60)}" is a draft: publish it to show it')
         self._sync_links(condition, ConditionArticle, "article", [(article, {}) for article in wanted])
 
@@ -498,7 +515,7 @@ class _PageWriter:
                 return article
         return next((article for article in articles if normalized_title(article.title) == title), None)
 
-    def _new_article(self, articles, citation, publish):
+    def _new_article(self, articles, citation, publish_with):
         values = {"doi": normalize_doi(citation.doi), "pmid": citation.pmid, "url": citation.url}
         for name, validator in [("doi", validate_doi), ("pmid", validate_pmid), ("url", URLValidator())]:
             if values[name]:
@@ -515,7 +532,7 @@ class _PageWriter:
             volume=citation.volume[:20],
             issue=citation.issue[:20],
             pages=citation.pages[:30],
-            status=Status.PUBLISHED if publish else Status.DRAFT,
+            status=Status.DRAFT,
             **values,
         )
         article.full_clean()
@@ -524,6 +541,8 @@ class _PageWriter:
             ArticleAuthor(article=article, position=position, **vars(author))
             for position, author in enumerate(citation.authors, start=1)
         )
+        if publish_with is not None:
+            article = publish(article, publish_with, note=f"Imported from WordPress ({self.item.label})")
         articles.append(article)
         if not citation.authors:
             self.warn(f'research article "{shorten(citation.title, 60)}" has no "Authors:" line')

@@ -1,5 +1,8 @@
-"""`manage.py import_citations FILE [--condition SLUG ...] [--dry-run] [--draft]`: research articles from RIS,
-BibTeX or PubMed (MEDLINE/.nbib) files.
+"""`manage.py import_citations FILE [--condition SLUG ...] [--reviewer USERNAME] [--dry-run] [--draft]`: research
+articles from RIS, BibTeX or PubMed (MEDLINE/.nbib) files.
+
+New articles are published, signed off in the name of `--reviewer` (a medical reviewer's account); without it they
+are drafts, and links added to a live condition go to its draft copy: nothing reaches patients unreviewed.
 
 Exit status: 0 when every record was imported or was a duplicate, 1 when a record had an error (the good ones are
 imported), 2 when the file could not be read at all (missing, too large, not a citation file) or the import failed
@@ -8,11 +11,13 @@ midway (rolled back: nothing imported).
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from conditions.citations.files import FILE_FORMATS, CitationFileError, read_path, size_text
 from conditions.citations.importer import DUPLICATE, ERROR, NEW, CitationImporter, ImportFailed, summary
-from conditions.models import Condition
+from conditions.models import Condition, ResearchArticle
+from conditions.publishing import can_publish
 from conditions.wordpress.report import ProgressBar
 
 EXIT_RECORD_ERRORS = 1
@@ -22,8 +27,9 @@ EXIT_UNREADABLE = 2
 class Command(BaseCommand):
     help = (
         "Import research articles from a RIS (.ris), BibTeX (.bib) or PubMed (.nbib/.txt) file. Duplicates (same DOI, "
-        "PubMed ID, or title and year) are skipped, so a file can be imported twice. Articles are published unless "
-        "--draft. Exit status: 1 if a record had an error (the others are imported), 2 if the file cannot be read."
+        "PubMed ID, or title and year) are skipped, so a file can be imported twice. Articles are published, signed "
+        "off by --reviewer, unless --draft; without --reviewer they are drafts. Exit status: 1 if a record had an "
+        "error (the others are imported), 2 if the file cannot be read."
     )
 
     def add_arguments(self, parser):
@@ -40,6 +46,12 @@ class Command(BaseCommand):
         )
         parser.add_argument("--dry-run", action="store_true", help="Read and check everything, save nothing.")
         parser.add_argument("--draft", action="store_true", help="Create the new articles as drafts.")
+        parser.add_argument(
+            "--reviewer",
+            metavar="USERNAME",
+            help="The medical reviewer in whose name new articles are published (and live conditions changed). "
+            "Without it, new articles are drafts and links to live conditions go to their draft copies.",
+        )
         parser.add_argument("--format", choices=FILE_FORMATS, help="Read the file as this format (default: detect).")
         parser.add_argument(
             "--max-size-mb",
@@ -47,8 +59,18 @@ class Command(BaseCommand):
             help="Refuse files larger than this (default: the CITATION_IMPORT_MAX_MB setting, 10).",
         )
 
-    def handle(self, *args, file, conditions, dry_run, draft, format, max_size_mb, **options):
-        found = {condition.slug: condition for condition in Condition.objects.filter(slug__in=conditions)}
+    def handle(self, *args, file, conditions, dry_run, draft, format, max_size_mb, reviewer, **options):
+        user = None
+        if reviewer:
+            user = get_user_model().objects.filter(username=reviewer, is_active=True).first()
+            if user is None or not can_publish(user, ResearchArticle):
+                raise CommandError(
+                    f"--reviewer {reviewer}: no active account of that name may publish research articles.",
+                    returncode=EXIT_UNREADABLE,
+                )
+        found = {
+            condition.slug: condition for condition in Condition.objects.filter(slug__in=conditions, draft_of=None)
+        }
         if missing := [slug for slug in conditions if slug not in found]:
             raise CommandError(f"No condition has the slug {', '.join(missing)}.", returncode=EXIT_UNREADABLE)
         limit = max_size_mb * 1024 * 1024 if max_size_mb else None
@@ -58,7 +80,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: {error}.", returncode=EXIT_UNREADABLE) from None
 
         importer = CitationImporter(
-            citation_file, conditions=[found[slug] for slug in dict.fromkeys(conditions)], publish=not draft
+            citation_file, conditions=[found[slug] for slug in dict.fromkeys(conditions)], publish=not draft, user=user
         )
         outcomes = importer.plan()
         self.stdout.write(f"{citation_file.description}, {size_text(len(citation_file.text.encode()))}")

@@ -1,4 +1,4 @@
-"""`manage.py import_wordpress EXPORT.xml`: condition pages from a WordPress export (see docs/moving-from-wordpress.md).
+"""`manage.py import_wordpress EXPORT.xml`: condition pages from a WordPress export (README: "Moving from WordPress").
 
 Exit status: 0 when every item was imported or skipped, 1 when an item had an error (the good ones are imported),
 2 when the file could not be read at all (missing, not XML, not a WordPress export, truncated): nothing imported.
@@ -6,8 +6,11 @@ Exit status: 0 when every item was imported or skipped, 1 when an item had an er
 
 from pathlib import Path
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from conditions.models import Condition
+from conditions.publishing import can_publish
 from conditions.wordpress import Importer, ImportOptions, WXRError, read_export
 from conditions.wordpress.report import ProgressBar
 
@@ -42,15 +45,34 @@ class Command(BaseCommand):
             "Pages that are drafts in WordPress are never published.",
         )
         parser.add_argument(
+            "--reviewer",
+            metavar="USERNAME",
+            help="The medical reviewer who signs off what is published (needed with --status publish) and the changes "
+            "to live pages. Without it, changes to a live page go into its draft copy.",
+        )
+        parser.add_argument(
             "--media-dir",
             type=Path,
             help="A copy of the old site's wp-content/uploads/ folder: featured images and images in the text "
             "are imported from it. Without it they are reported (nothing is downloaded).",
         )
 
-    def handle(self, *args, export, dry_run, post_types, status, media_dir, **options):
+    def handle(self, *args, export, dry_run, post_types, status, media_dir, reviewer, **options):
         if media_dir is not None and not media_dir.is_dir():
             raise CommandError(f"--media-dir {media_dir} is not a folder.", returncode=EXIT_UNREADABLE)
+        user = None
+        if reviewer:
+            user = get_user_model().objects.filter(username=reviewer, is_active=True).first()
+            if user is None or not can_publish(user, Condition):
+                raise CommandError(
+                    f"--reviewer {reviewer}: no active account of that name may publish conditions.",
+                    returncode=EXIT_UNREADABLE,
+                )
+        if status == "publish" and user is None:
+            raise CommandError(
+                "--status publish needs --reviewer USERNAME: every published page is signed off by a medical reviewer.",
+                returncode=EXIT_UNREADABLE,
+            )
         try:
             wxr = read_export(export)
         except WXRError as error:
@@ -58,7 +80,7 @@ class Command(BaseCommand):
 
         progress = ProgressBar(self.stderr, len(wxr.items), enabled=self.stderr.isatty())
         importer_options = ImportOptions(
-            status=status, post_types=tuple(post_types or ["page"]), media_dir=media_dir, dry_run=dry_run
+            status=status, post_types=tuple(post_types or ["page"]), media_dir=media_dir, dry_run=dry_run, reviewer=user
         )
         report = Importer(wxr, importer_options, progress=progress).run()
 

@@ -23,9 +23,12 @@ from conditions.models import (
     Status,
     Treatment,
 )
+from conditions.publishing import publish_as_imported
 
 # Keys of the data dicts that are relations, loaded after the object itself.
 RELATION_KEYS = {"authors", "treatments", "articles"}
+# Keys that say how the item is published and reviewed: applied through the sign-off, after the content.
+PUBLICATION_KEYS = {"status", "published_at", "reviewed_by", "last_reviewed", "next_review_due"}
 SKIPPED_FIELDS = {"created_at", "updated_at"}
 
 
@@ -109,6 +112,7 @@ class Command(BaseCommand):
     def _load_treatment(self, data):
         fields = self._fields(data)
         obj, created, changed = self._upsert(Treatment, fields)
+        self._publish(obj, data, changed)
         self._record(obj, created, changed)
         return obj
 
@@ -120,6 +124,7 @@ class Command(BaseCommand):
         if set(obj.treatments.all()) != wanted:
             obj.treatments.set(wanted)
             changed = True
+        self._publish(obj, data, changed)
         self._record(obj, created, changed)
         return obj
 
@@ -136,15 +141,30 @@ class Command(BaseCommand):
         changed |= self._sync_links(
             obj, ConditionArticle, "article", [(articles[slug], {}) for slug in data["articles"]]
         )
+        self._publish(obj, data, changed)
         self._record(obj, created, changed)
         return obj
 
     def _fields(self, data):
-        """The model fields of a data dict, with the publication fields filled in."""
-        fields = {key: value for key, value in data.items() if key not in RELATION_KEYS}
-        fields.setdefault("status", Status.PUBLISHED)
-        fields.setdefault("published_at", demo_content.PUBLISHED_AT if fields["status"] == Status.PUBLISHED else None)
-        return fields
+        """The content fields of a data dict (publication is applied afterwards, through a sign-off)."""
+        return {key: value for key, value in data.items() if key not in RELATION_KEYS | PUBLICATION_KEYS}
+
+    def _publish(self, obj, data, changed):
+        """Published demo items carry a sign-off by the demo reviewer, as every published page must; a changed
+        live item is signed off again."""
+        if data.get("status", Status.PUBLISHED) != Status.PUBLISHED:
+            if obj.status == Status.PUBLISHED:
+                obj.status = Status.DRAFT
+                obj.save()
+            return
+        if obj.status == Status.PUBLISHED and not changed:
+            return
+        name, _comma, credentials = data.get("reviewed_by", demo_content.REVIEWER).rpartition(", ")
+        obj.published_at = obj.published_at or demo_content.PUBLISHED_AT
+        publish_as_imported(obj, name=name, credentials=credentials, note="Demo content")
+        review = {key: data[key] for key in ("last_reviewed", "next_review_due") if key in data}
+        if review:
+            type(obj).objects.filter(pk=obj.pk).update(**review)
 
     def _upsert(self, model, fields):
         """Create or update the object with this slug; returns (obj, created, changed).

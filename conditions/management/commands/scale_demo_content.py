@@ -28,7 +28,6 @@ COPIED_FIELDS = (
     "urgent_warning",
     "last_reviewed",
     "next_review_due",
-    "reviewed_by",
 )
 
 
@@ -82,11 +81,13 @@ class Command(BaseCommand):
         condition = Condition(
             slug=slug,
             name=f"{source.name} (example {number})",
-            status=Status.PUBLISHED,
+            status=Status.DRAFT,
             published_at=source.published_at,
+            signoff=source.signoff,  # the copy says what its source says, as its reviewer signed it off
             **{name: getattr(source, name) for name in COPIED_FIELDS},
         )
         condition.save()  # the model's own save: sanitizer, search index, cache invalidation
+        Condition.objects.filter(pk=condition.pk).update(status=Status.PUBLISHED)
         ConditionTreatment.objects.bulk_create(
             ConditionTreatment(
                 condition=condition, treatment_id=link.treatment_id, position=link.position, note=link.note
