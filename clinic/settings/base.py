@@ -158,6 +158,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic CMS")
+# The admin's device pages never show an authenticator's secret or QR code: whoever could read it (an Administrator
+# may list and delete devices) could make that person's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- E-mail (review reminders, password reset) ----------------------------------------------------
 # Console locally: messages are printed where the server runs. Production sets EMAIL_HOST (SMTP).
