@@ -148,9 +148,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Behind a proxy, the client address comes from X-Forwarded-For (set AXES_IPWARE_PROXY_COUNT to the hops).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Lockouts count per client address: the real one, read from X-Forwarded-For as the proxies in front of the app
+# set it (accounts/client_address.py, with django-ipware). TRUSTED_PROXY_COUNT is how many proxies there are: 0 when
+# browsers reach the app directly (runserver), 1 behind deploy/nginx.conf, 2 with a load balancer before nginx.
+# Too high lets a client forge its address; too low makes every client the proxy, so anyone can lock anyone out.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
 
 # Staff sessions end after this much idle time (each request renews the cookie).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
