@@ -79,6 +79,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 SITE_ID = 1
+# The site's public host name (e.g. www.example-clinic.org): the Site row that password-reset e-mails, review
+# reminders, the sitemap and the feeds link to. `migrate` writes it there; `check --deploy` refuses a default.
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "")
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Lets anonymous page views read from the replica (clinic/db_routers.py).
     _position = MIDDLEWARE.index("clinic.middleware.DatabaseUnavailableMiddleware") + 1
