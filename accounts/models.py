@@ -59,3 +59,16 @@ def two_factor_needed(user):
     if user_has_device(user, confirmed=True):
         return True
     return SecurityPolicy.current().require_two_factor_for_privileged and is_privileged(user)
+
+
+def staff_privileges_usable(user):
+    """May `user` use staff privileges (admin, draft previews, uploads) in this request?
+
+    The one rule, used by everything a staff session can do: a staff member who must use two-factor sign-in (see
+    `two_factor_needed`) has no staff privileges anywhere until this session has passed the second factor.
+    `user.is_verified` is set by django-otp's OTPMiddleware; a user that did not come through it counts as unverified.
+    """
+    if not (user.is_authenticated and user.is_active and user.is_staff):
+        return False
+    is_verified = getattr(user, "is_verified", None)
+    return bool(is_verified and is_verified()) or not two_factor_needed(user)

@@ -22,6 +22,8 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import staff_privileges_usable
+
 from .citations.tokens import cited_slugs, keyword_index, normalize_keyword
 from .fields import RichTextField
 from .sanitize import is_blank_html
@@ -146,7 +148,7 @@ class PublishableQuerySet(models.QuerySet):
     def visible_to(self, user):
         """What `user` may open on the public site: staff who can edit the model also see drafts (preview)."""
         opts = self.model._meta
-        if user.is_authenticated and user.is_staff and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
+        if staff_privileges_usable(user) and user.has_perm(f"{opts.app_label}.change_{opts.model_name}"):
             return self
         return self.published()
 

@@ -11,6 +11,7 @@ export DJANGO_SETTINGS_MODULE=clinic.settings.prod
 export SECRET_KEY=${SECRET_KEY:-$("$PY" -c 'import secrets; print(secrets.token_urlsafe(50))')}
 export SECURE_SSL_REDIRECT=${SECURE_SSL_REDIRECT:-0}
 export ALLOWED_HOSTS=${ALLOWED_HOSTS:-localhost,127.0.0.1}
+export TRUSTED_PROXY_COUNT=${TRUSTED_PROXY_COUNT:-0}   # no nginx in front: browsers connect to gunicorn directly
 export GUNICORN_BIND=${GUNICORN_BIND:-127.0.0.1:8000}
 export GUNICORN_WORKERS=${GUNICORN_WORKERS:-2}
 

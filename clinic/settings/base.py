@@ -80,6 +80,9 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 SITE_ID = 1
+# The site's public host name (e.g. www.example-clinic.org): the Site row that password-reset e-mails, review
+# reminders, the sitemap and the feeds link to. `migrate` writes it there; `check --deploy` refuses a default.
+SITE_DOMAIN = os.environ.get("SITE_DOMAIN", "")
 if os.environ.get("DATABASE_REPLICA_URL"):
     # Lets anonymous page views read from the replica (clinic/db_routers.py).
     _position = MIDDLEWARE.index("clinic.middleware.DatabaseUnavailableMiddleware") + 1
@@ -149,9 +152,12 @@ AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES",
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
-# Behind a proxy, the client address comes from X-Forwarded-For (set AXES_IPWARE_PROXY_COUNT to the hops).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("AXES_IPWARE_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Lockouts count per client address: the real one, read from X-Forwarded-For as the proxies in front of the app
+# set it (accounts/client_address.py, with django-ipware). TRUSTED_PROXY_COUNT is how many proxies there are: 0 when
+# browsers reach the app directly (runserver), 1 behind deploy/nginx.conf, 2 with a load balancer before nginx.
+# Too high lets a client forge its address; too low makes every client the proxy, so anyone can lock anyone out.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "accounts.client_address.client_ip"
 
 # Staff sessions end after this much idle time (each request renews the cookie).
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_IDLE_MINUTES", "60")) * 60
@@ -159,6 +165,9 @@ SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
 OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Clinic CMS")
+# The admin's device pages never show an authenticator's secret or QR code: whoever could read it (an Administrator
+# may list and delete devices) could make that person's codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # --- E-mail (review reminders, password reset) ----------------------------------------------------
 # Console locally: messages are printed where the server runs. Production sets EMAIL_HOST (SMTP).
@@ -189,6 +198,8 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Twelve characters of "a" (or "ab" repeated) pass the length rule but are guessed at once.
+    {"NAME": "accounts.validators.DistinctCharactersValidator", "OPTIONS": {"min_distinct": 5}},
 ]
 
 LANGUAGE_CODE = "en-us"

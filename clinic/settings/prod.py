@@ -35,6 +35,8 @@ for _database in DATABASES.values():
 
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# One proxy, deploy/nginx.conf, on the same machine (gunicorn listens on 127.0.0.1 only). See base.py.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "1"))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 if SECURE_SSL_REDIRECT:
     SECURE_CSP = {**SECURE_CSP, "upgrade-insecure-requests": True}
