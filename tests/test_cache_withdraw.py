@@ -74,46 +74,46 @@ def two_workers(request):
     The database is a SQLite file, or a throwaway PostgreSQL cluster when the suite runs on PostgreSQL. gunicorn's
     access log names the worker (process id) that answered each request id.
     """
-    directory = tempfile.mkdtemp(prefix="clinic-withdraw-")
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    if on_postgres and (postgres_bindir() is None or (os.geteuid() == 0 and not shutil.which("runuser"))):
+        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed")
     extra = {}
     if request.param == "redis":
         url = redis_url()
         if url is None:
             pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
         extra = {"REDIS_URL": url, "CACHE_KEY_PREFIX": f"clinic-test-{uuid.uuid4().hex}"}
-    postgres = None
-    if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        if postgres_bindir() is None or (os.geteuid() == 0 and not shutil.which("runuser")):
-            pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed")
-        postgres = ThrowawayPostgres(f"{directory}/postgres")
-        postgres.init()
-        database_url = postgres.url
-    else:
-        database_url = f"sqlite:///{directory}/db.sqlite3"
-    env = clean_environment(
-        DJANGO_SETTINGS_MODULE="tests.prodlike_settings",
-        SECRET_KEY=secrets.token_urlsafe(50),
-        DATABASE_URL=database_url,
-        SECURE_SSL_REDIRECT="0",
-        ALLOWED_HOSTS="127.0.0.1",
-        LOG_LEVEL="WARNING",
-        CACHE_DIR=f"{directory}/cache",
-        GUNICORN_CMD_ARGS="--access-logfile - --access-logformat 'access %(p)s %({x-request-id}i)s %(s)s'",
-        **extra,
-    )
-    if request.param != "redis":
-        env.pop("REDIS_URL", None)  # the default settings, whatever the suite runs with
-    server = Gunicorn(env, f"{directory}/gunicorn.log", workers=2)
+    directory = tempfile.mkdtemp(prefix="clinic-withdraw-")
+    postgres = ThrowawayPostgres(tempfile.mkdtemp(prefix="clinic-withdraw-postgres-")) if on_postgres else None
+    server = None
     try:
+        if postgres is not None:
+            postgres.init()
+        env = clean_environment(
+            DJANGO_SETTINGS_MODULE="tests.prodlike_settings",
+            SECRET_KEY=secrets.token_urlsafe(50),
+            DATABASE_URL=postgres.url if postgres is not None else f"sqlite:///{directory}/db.sqlite3",
+            SECURE_SSL_REDIRECT="0",
+            ALLOWED_HOSTS="127.0.0.1",
+            LOG_LEVEL="WARNING",
+            CACHE_DIR=f"{directory}/cache",
+            GUNICORN_CMD_ARGS="--access-logfile - --access-logformat 'access %(p)s %({x-request-id}i)s %(s)s'",
+            **extra,
+        )
+        if request.param != "redis":
+            env.pop("REDIS_URL", None)  # the default settings, whatever the suite runs with
         manage("migrate", "--no-input", env=env)
         manage("load_demo_content", env=env)
+        server = Gunicorn(env, f"{directory}/gunicorn.log", workers=2)
         server.start()
         yield server
     finally:
-        server.stop()
+        if server is not None:
+            server.stop()
         if postgres is not None:
             postgres.stop()
-        if "CACHE_KEY_PREFIX" in extra:
+            shutil.rmtree(postgres.directory, ignore_errors=True)
+        if extra:  # the generation key never expires: remove what this server stored in Redis
             import redis
 
             client = redis.Redis.from_url(extra["REDIS_URL"])
