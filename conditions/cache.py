@@ -133,9 +133,12 @@ def _is_page(model):
     return model._meta.app_label in CONTENT_APPS and hasattr(model._default_manager.all(), "published")
 
 
-def note_visibility(sender, instance, raw=False, **kwargs):
-    """pre_save/pre_delete receiver: whether this page is public right now, as stored (one query, pages only)."""
-    if raw or instance._state.adding or instance.pk is None or not _is_page(sender):
+def note_visibility(sender, instance, **kwargs):
+    """pre_save/pre_delete receiver: whether this page is public right now, as stored (one query, pages only).
+
+    Raw saves too: a history restore (django-reversion) or a restored backup writes over an existing row.
+    """
+    if instance.pk is None or not _is_page(sender):
         return
     instance._page_cache_was_public = sender._default_manager.filter(pk=instance.pk).published().exists()
 

@@ -261,6 +261,28 @@ def test_a_database_outage_never_brings_back_a_page_taken_off_the_site(client, t
 
 
 @pytest.mark.django_db
+def test_restoring_an_unpublished_version_retires_the_last_good_copies(client):
+    """A history restore saves the stored version as it is (a "raw" save, as loaddata and restore_site do)."""
+    import reversion
+    from reversion.models import Version
+
+    with reversion.create_revision():
+        condition = ConditionFactory(name="Whiplash", status=Status.DRAFT)
+    with reversion.create_revision():
+        condition.status = Status.PUBLISHED
+        condition.save()
+    visit(client, "/conditions/")
+    visit(client, condition.get_absolute_url())
+
+    Version.objects.get_for_object(condition).order_by("pk").first().revert()  # back to the draft
+    assert client.get(condition.get_absolute_url()).status_code == 404
+    with database_down():
+        assert client.get(condition.get_absolute_url()).status_code == 503
+        listing = client.get("/conditions/")
+        assert listing.status_code == 503 or "Whiplash" not in listing.content.decode()
+
+
+@pytest.mark.django_db
 def test_saving_a_draft_keeps_the_last_good_copies(client):
     published = ConditionFactory(name="Sciatica")
     draft = ConditionFactory(name="Whiplash", status=Status.DRAFT)
