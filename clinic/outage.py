@@ -1,7 +1,8 @@
 """What the site answers while PostgreSQL is unreachable: the last cached copy of a public page, else a branded 503.
 
 Never a traceback, never a query: the 503 page is rendered without a request (so no context processor runs) and
-the cached copy comes from the page cache (conditions/cache.py), which lives in Redis or in the process's memory.
+the cached copy comes from the page cache (conditions/cache.py), which lives in Redis or in files (CACHE_DIR), never
+in the database. A page withdrawn or deleted before the outage is never brought back (`cached_copy`).
 Nothing here keeps state, so once the database answers again the next request is served normally: no restart.
 """
 

@@ -1,6 +1,7 @@
 """Public pages. Each starts from `published()` (staff may preview drafts) and runs a fixed number of queries."""
 
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
@@ -15,6 +16,7 @@ from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
 from . import structured_data
+from .cache import understood_query
 from .citations.jsonld import scholarly_article
 from .citations.references import treatment_research
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
@@ -73,8 +75,10 @@ class ConditionListView(ListView):
     def get_queryset(self):
         self.filter_form = ConditionFilterForm(self.request.GET or None)
         conditions = Condition.objects.published().for_index()
-        if self.filter_form.is_valid() and self.filter_form.cleaned_data["region"]:
-            conditions = conditions.filter(body_region=self.filter_form.cleaned_data["region"])
+        region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else None
+        understood_query(self.request, region=region)  # what the page cache may store
+        if region:
+            conditions = conditions.filter(body_region=region)
         return conditions
 
     def get_context_data(self, **kwargs):
@@ -150,10 +154,20 @@ class ResearchListView(ListView):
             structured_data=[structured_data.collection_page(self.request, _("Research articles"))],
             **kwargs,
         )
-        # Keep the filters when paging.
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["filter_query"] = query.urlencode()
+        # The filters that applied, in canonical form (no blanks, no unknown parameters): paging keeps them, and
+        # the page cache stores only such addresses.
+        cleaned = self.filter_form.cleaned_data if self.filter_form.is_bound else {}
+        page = context["page_obj"].number if self.request.GET.get("page") else None
+        filters = understood_query(
+            self.request,
+            condition=cleaned["condition"].slug if cleaned.get("condition") else None,
+            treatment=cleaned["treatment"].slug if cleaned.get("treatment") else None,
+            year=cleaned.get("year"),
+            sort=cleaned.get("sort"),
+            page=page,
+        )
+        filters.pop("page", None)
+        context["filter_query"] = urlencode(filters)
         return context
 
 

@@ -10,7 +10,7 @@
 # Settings: LOADTEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/clinic_loadtest), LOADTEST_SECONDS,
 # LOADTEST_CONNECTIONS, LOADTEST_THREADS (wrk, 2), LOADTEST_WORKERS (gunicorn, CPUs up to 4), LOADTEST_CONDITIONS
 # (1000), LOADTEST_REDIS_URL (redis://127.0.0.1:6379/0 when it answers: the page cache shared by the workers, as
-# in production; "none" keeps each worker's own memory cache).
+# in production; "none" uses the default file cache, in this run's temp folder).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -62,7 +62,8 @@ if [ "$REDIS" != none ] && "$PY" -c 'import sys, redis; redis.Redis.from_url(sys
   export REDIS_URL=$REDIS CACHE_KEY_PREFIX=clinic-loadtest-$$  # a prefix of its own: nothing else is touched
   echo "== Page cache in Redis ($REDIS, prefix $CACHE_KEY_PREFIX)"
 else
-  echo "== Page cache in each worker's memory (no Redis)"
+  export CACHE_DIR=$WORK/cache
+  echo "== Page cache in files shared by the workers ($CACHE_DIR, no Redis)"
 fi
 
 echo "== Database $(echo "$DATABASE" | sed 's#//[^@]*@#//#')"

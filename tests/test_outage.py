@@ -126,6 +126,7 @@ def site_on_its_own_postgres():
             ALLOWED_HOSTS="127.0.0.1",
             LOG_LEVEL="INFO",
             LOG_FORMAT="json",
+            CACHE_DIR=f"{directory}/cache",  # the default file cache, of this server alone
         )
         manage("migrate", "--no-input", env=env)
         manage("load_demo_content", env=env)

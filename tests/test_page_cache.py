@@ -132,9 +132,8 @@ def test_only_successful_anonymous_gets_of_public_pages_are_stored(client):
     assert "X-Page-Cache" not in client.get("/healthz")
     assert "X-Page-Cache" not in client.get("/admin/login/")
     assert "X-Page-Cache" not in client.post("/search/", {"q": "back"})
-    assert page(client, "/search/?q=back")["X-Page-Cache"] == "miss"
-    assert page(client, "/search/?q=neck")["X-Page-Cache"] == "miss"  # each query string is its own page
-    assert page(client, "/search/?q=back")["X-Page-Cache"] == "hit"
+    for _ in range(2):  # search results are free text: never cached (tests/test_cache_withdraw.py)
+        assert "X-Page-Cache" not in page(client, "/search/?q=back")
 
 
 def test_pages_are_rendered_when_the_cache_is_unreachable(client, settings):

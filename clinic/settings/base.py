@@ -57,12 +57,12 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    # Anonymous visitors get cached public pages: after the HTTPS redirect, before the CSP header is written
-    # (a stored copy keeps the policy it was rendered with).
-    "conditions.cache.PageCacheMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the CSP middleware, so it can hand admin responses the admin's own policy first.
     "clinic.middleware.AdminContentSecurityPolicyMiddleware",
+    # Anonymous visitors get cached public pages: after the HTTPS redirect, inside the CSP middleware (a copy
+    # never stores the policy header: every response gets its own).
+    "conditions.cache.PageCacheMiddleware",
     # A view that cannot reach the database answers the cached page or a branded 503 (handler500 does the rest).
     "clinic.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -326,11 +326,12 @@ ADMIN_URL = os.environ.get("ADMIN_URL", "admin/").strip("/") + "/"
 SESSION_ENGINE = "clinic.sessions"
 
 # --- Security headers ------------------------------------------------------------------------------
-# Public pages run no inline script or style (CSS is a file; an inline <script> such as JSON-LD must carry
-# {% csp_nonce_attr %}). Nothing may frame the site.
+# Public pages run no inline script or style (CSS is a file) and need no nonce: their only inline <script>s are
+# JSON-LD data blocks, which script-src does not govern. So a cached page shares no nonce between visitors.
+# Nothing may frame the site.
 SECURE_CSP = {
     "default-src": [CSP.SELF],
-    "script-src": [CSP.SELF, CSP.NONCE],
+    "script-src": [CSP.SELF],
     "style-src": [CSP.SELF],
     "img-src": [CSP.SELF, *MEDIA_CSP_SOURCES],
     "font-src": [CSP.SELF],
@@ -345,6 +346,7 @@ SECURE_CSP = {
 # sheets and scripts stay 'self' plus the admin's per-request nonce: no inline <style> or <script>, no eval.
 SECURE_CSP_ADMIN = {
     **SECURE_CSP,
+    "script-src": [CSP.SELF, CSP.NONCE],  # admin pages are never cached: a fresh nonce on every response
     "style-src": [CSP.SELF, CSP.NONCE],
     "style-src-attr": [CSP.UNSAFE_INLINE],
     "img-src": [CSP.SELF, "data:", "blob:", *MEDIA_CSP_SOURCES],
@@ -379,9 +381,15 @@ PERMISSIONS_POLICY = {
 # JavaScript never needs the CSRF cookie: CKEditor 5's upload adapter falls back to the form's token.
 CSRF_COOKIE_HTTPONLY = True
 
-# --- Cache -----------------------------------------------------------------------------------------
-# Local memory (one per process) by default; Redis, shared by every app server, when REDIS_URL is set.
+# --- Cache ---------------------------------------------------------------------------------------------
+# One cache shared by every process of the site, never per-process memory: a page withdrawn in the admin must
+# vanish from every gunicorn worker at once (conditions/cache.py keeps its generation number here).
+# - Redis when REDIS_URL is set: shared by every app server (several machines need it).
+# - Otherwise files in CACHE_DIR: shared by the processes of one machine, nothing to install. Not the database
+#   cache: the last good copies must outlive a database outage, and on SQLite every cache write would take the
+#   database's single write lock that editors' saves and sessions need.
 REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "cache"))
 if REDIS_URL:
     CACHES = {
         "default": {
@@ -393,7 +401,14 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 2000}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(CACHE_DIR),
+            # Two entries per cached page (the copy and its last good copy); beyond this a third are removed.
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 # Rendered public pages (conditions/cache.py): emptied whenever content changes, so the lifetime only bounds
 # memory. The "last good" copy of each page is what visitors get while the database is down.
 PAGE_CACHE_ALIAS = "default"

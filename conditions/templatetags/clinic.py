@@ -38,7 +38,6 @@ def breadcrumbs(context, *crumbs):
     return {
         "items": items,
         "breadcrumb_data": breadcrumb_list(request, [(item["label"], item["url"]) for item in items]),
-        "csp_nonce": context.get("csp_nonce"),
     }
 
 
