@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for a NUL byte anywhere in the request: PostgreSQL refuses NUL in text, so no view may ever see one.
+    "clinic.middleware.RejectNulMiddleware",
     # Anonymous visitors get cached public pages: after the HTTPS redirect, before the CSP header is written
     # (a stored copy keeps the policy it was rendered with).
     "conditions.cache.PageCacheMiddleware",
@@ -71,6 +73,8 @@ MIDDLEWARE = [
     # Marks sessions verified by a TOTP code; then staff who must use two-factor are sent to verify or enrol.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
+    # 404 for an admin address whose object id cannot be the model's primary key ("abc"), before the view runs.
+    "clinic.middleware.AdminObjectIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses (renamed slugs, the WordPress site's URLs) answer 301 instead of 404.
