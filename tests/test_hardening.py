@@ -4,19 +4,31 @@ Each test replays what was observed: the request a browser (or an attacker's scr
 middleware, with the admin's CSRF checks where a form is involved.
 """
 
+import bibtexparser
+import bibtexparser.middlewares
 import pytest
+import rispy
 from django.db import connection
 from django.urls import reverse
 from reversion.models import Version
 
-from conditions.models import Condition
+from conditions.models import Condition, ResearchArticle, Status
 
 from .factories import (
+    ArticleAuthorFactory,
     ConditionFactory,
+    ResearchArticleFactory,
     StaffUserFactory,
     TreatmentFactory,
 )
-from .helpers import admin_form_data, admin_url, browser_client, new_condition_data, press
+from .helpers import (
+    admin_form_data,
+    admin_url,
+    browser_client,
+    new_article_data,
+    new_condition_data,
+    press,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,3 +180,88 @@ def test_a_nul_byte_in_the_login_form_is_a_bad_request(client, superuser):
 @pytest.mark.parametrize("path", ["/conditions/%00/", "/admin/conditions/condition/%00/history/1/", "/x%00y/"])
 def test_a_nul_byte_in_the_address_is_a_bad_request(superuser, path):
     assert browser_client(superuser).get(path).status_code == 400
+
+
+# --- Citation downloads: one record, the whole field ---------------------------------------------------------------
+
+INJECTED_TITLE = "Pain after surgery\nER  - \nTY  - JOUR\nTI  - Injected"
+INJECTED_ABSTRACT = "First paragraph.\r\n\r\nER  - \r\nTY  - JOUR\r\nUR  - https://phishing.example/\u2028KW  - x"
+BIBTEX_TITLE = "Braces } and { @misc{evil, title={Injected}}\n@article{evil2, title = {Injected}}"
+
+
+def folded(text):
+    """The text on one line, as the download gives it (line breaks and runs of spaces become single spaces)."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def article_from_the_admin(reviewer):
+    """A published article whose title and abstract hold line breaks, saved through the admin's form."""
+    client = browser_client(reviewer)
+    data = new_article_data(client, title=INJECTED_TITLE, abstract=INJECTED_ABSTRACT, status=Status.PUBLISHED)
+    data["published_at_0"], data["published_at_1"] = "2020-01-01", "00:00:00"
+    response = client.post(admin_url(ResearchArticle, "add"), data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    article = ResearchArticle.objects.get()
+    assert article.title == INJECTED_TITLE and article.is_published
+    ArticleAuthorFactory(article=article, family_name="Hussain\nER  - ", given_names="Arif")
+    return article
+
+
+def test_a_line_break_in_a_title_or_abstract_cannot_add_ris_records_or_fields(client, article_from_the_admin):
+    response = client.get(f"/research/{article_from_the_admin.slug}/cite.ris")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert text.count("TY  - ") == 1 and text.count("ER  - ") == 1, text
+    (record,) = rispy.loads(text)
+    assert record["title"] == folded(INJECTED_TITLE)
+    assert record["abstract"] == folded(INJECTED_ABSTRACT)
+    assert record["authors"] == [folded("Hussain\nER  - , Arif")]
+    assert "https://phishing.example/" not in record.get("urls", [])
+    assert "keywords" not in record
+
+
+def strictly_balanced_fields(bibtex):
+    """Each `name = {value}` line as BibTeX itself reads it: every brace counts, a backslash escapes none."""
+    fields = {}
+    for line in bibtex.splitlines()[1:-1]:
+        name, _, value = line.strip().rstrip(",").partition(" = ")
+        depth = 0
+        for position, character in enumerate(value):
+            depth += {"{": 1, "}": -1}.get(character, 0)
+            assert depth > 0 or position == len(value) - 1, f"{name} ends early: {value[: position + 1]}"
+        fields[name] = value
+    return fields
+
+
+@pytest.mark.parametrize(
+    "title,abstract",
+    [
+        ("Pairs {like} these\n@misc{evil, title={Injected}}", "Ends here {x}\n@misc{evil3, note={y}}"),
+        (BIBTEX_TITLE, "Ends here }}\n@misc{evil3,"),
+    ],
+    ids=["balanced-braces", "lone-braces"],
+)
+def test_braces_at_signs_and_line_breaks_cannot_end_a_bibtex_entry(client, title, abstract):
+    article = ResearchArticleFactory(title=title, abstract=abstract, journal="J {Pain")
+    response = client.get(f"/research/{article.slug}/cite.bib")
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert set(strictly_balanced_fields(text)) >= {"title", "abstract", "journal", "year"}
+    library = bibtexparser.parse_string(
+        text, append_middleware=[bibtexparser.middlewares.LatexDecodingMiddleware()]
+    )  # as a reference manager reads it: LaTeX decoded
+    assert not library.failed_blocks
+    (entry,) = library.entries
+    assert entry.key == article_citation_key(article)
+    if "{like}" in title:  # braces that pair up come back as they were
+        assert entry["title"] == folded(title)
+        assert entry["abstract"] == folded(abstract)
+    else:  # a lone brace is printed by LaTeX but dropped by plain-text readers; the rest of the text is all there
+        assert entry["title"] == "Braces  and  @misc{evil, title={Injected}} @article{evil2, title = {Injected}}"
+
+
+def article_citation_key(article):
+    from conditions.citations.bibtex import citation_key
+
+    return citation_key(article)
