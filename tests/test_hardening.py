@@ -4,12 +4,18 @@ Each test replays what was observed: the request a browser (or an attacker's scr
 middleware, with the admin's CSRF checks where a form is involved.
 """
 
+import io
+from datetime import timedelta
+
 import bibtexparser
 import bibtexparser.middlewares
 import pytest
 import rispy
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from reversion.models import Version
 
 from conditions.models import Condition, ResearchArticle, Status
@@ -265,3 +271,53 @@ def article_citation_key(article):
     from conditions.citations.bibtex import citation_key
 
     return citation_key(article)
+
+
+# --- Review reminders: one page's problem is that page's alone -----------------------------------------------------
+
+
+def due_soon(name, owner):
+    today = timezone.localdate()
+    return ConditionFactory(name=name, owner=owner, last_reviewed=today - timedelta(days=340),
+                            next_review_due=today + timedelta(days=10), reviewed_by="Dr A")  # fmt: skip
+
+
+def run_review_due(*args):
+    stdout, stderr = io.StringIO(), io.StringIO()
+    try:
+        call_command("review_due", *args, stdout=stdout, stderr=stderr)
+    except CommandError as error:
+        return error.returncode, stdout.getvalue(), stderr.getvalue() + str(error)
+    return 0, stdout.getvalue(), stderr.getvalue()
+
+
+def test_a_line_break_in_a_page_name_is_folded_in_the_reminder_subject(mailoutbox):
+    owner = StaffUserFactory(email="owner@clinic.example")
+    due_soon("Sciatica\nBcc: everyone@example.com", owner)
+    due_soon("Lumbar stenosis", owner)
+
+    status, _out, _err = run_review_due("--send-reminders")
+
+    assert status == 0
+    subjects = sorted(message.subject for message in mailoutbox)
+    assert len(subjects) == 2
+    assert subjects[1].endswith(": Sciatica Bcc: everyone@example.com")
+    assert all("\n" not in subject for subject in subjects)
+    assert [message.to for message in mailoutbox] == [["owner@clinic.example"]] * 2
+    assert run_review_due("--send-reminders")[0] == 0 and len(mailoutbox) == 2, "each reminder once per cycle"
+
+
+def test_a_reminder_that_cannot_be_sent_is_reported_and_the_others_are_still_sent(mailoutbox):
+    broken = StaffUserFactory(email="owner@clinic.example\nBcc: everyone@example.com")
+    fine = StaffUserFactory(email="fine@clinic.example")
+    first = due_soon("Piriformis syndrome", broken)
+    due_soon("Lumbar stenosis", fine)
+
+    status, _out, err = run_review_due("--send-reminders")
+
+    assert status == 1
+    assert [message.to for message in mailoutbox] == [["fine@clinic.example"]]
+    assert "Piriformis syndrome" in err and first.get_absolute_url() in err
+    assert "1 reminder(s) could not be sent" in err
+    first.refresh_from_db()
+    assert first.review_reminder_sent_for is None, "tried again on the next run"
