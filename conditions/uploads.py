@@ -73,7 +73,10 @@ class RandomNameStorage(RandomNameMixin, FileSystemStorage):
 def hero_image_path(instance, filename):
     """heroes/<model>/<random>.<extension of the format Pillow found> (a JPEG named photo.jfif is stored as .jpg,
     so it is served as an image)."""
-    image = getattr(getattr(instance.hero_image, "file", None), "image", None)  # set by forms.ImageField
+    try:
+        image = getattr(instance.hero_image.file, "image", None)  # set by forms.ImageField once Pillow opened it
+    except ValueError:  # FieldFile.save(name, content) from code: no upload to look at
+        image = None
     if image is not None and image.format in ALLOWED_IMAGE_FORMATS:
         filename = f"image{ALLOWED_IMAGE_FORMATS[image.format]}"
     return random_name(filename, f"heroes/{instance._meta.model_name}")
