@@ -10,7 +10,7 @@ from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.admin import ModelAdmin
-from django.core.exceptions import BadRequest, ValidationError
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, ValidationError
 from django.core.signals import request_finished
 from django.http import Http404
 
@@ -147,11 +147,13 @@ class RejectNulMiddleware:
 
 
 class AdminObjectIdMiddleware:
-    """An admin address whose object id cannot be the model's primary key ("abc" for a number) answers 404.
+    """Admin addresses that name no object answer 404: an object id that cannot be the model's primary key ("abc"
+    for a number), and an object a view looks up that does not exist.
 
     Views of a ModelAdmin (change, history, delete, and the revision, compare and recover pages added by
-    django-reversion and conditions.editorial_admin) take the id from the address; some build links from it or
-    look it up in ways that fail on a malformed one. Checked once here, for every admin view, before any of them runs.
+    django-reversion and conditions.editorial_admin, django-otp's QR code page) take the id from the address; some
+    build links from it or look it up with `.get()`, which fails with a 500 on a malformed or unknown id. Checked
+    once here, for every admin view.
     """
 
     def __init__(self, get_response):
@@ -165,6 +167,7 @@ class AdminObjectIdMiddleware:
         model_admin = getattr(view, "__self__", None)
         if not isinstance(model_admin, ModelAdmin):
             return None
+        request._admin_model_view = True  # for process_exception
         object_id = view_kwargs.get("object_id")
         if object_id is None and view.__name__ == "revision_view" and view_args:
             object_id = view_args[0]  # django-reversion's `^([^/]+)/history/(\d+)/$`: positional groups
@@ -174,4 +177,9 @@ class AdminObjectIdMiddleware:
             model_admin.model._meta.pk.to_python(unquote(object_id))
         except ValidationError:
             raise Http404("No such object.") from None
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ObjectDoesNotExist) and getattr(request, "_admin_model_view", False):
+            raise Http404("No such object.") from exception
         return None

@@ -11,6 +11,7 @@ import bibtexparser
 import bibtexparser.middlewares
 import pytest
 import rispy
+from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -37,6 +38,7 @@ from .helpers import (
 )
 
 pytestmark = pytest.mark.django_db
+HUGE_ID = "99999999999999999999"  # past PostgreSQL's bigint
 
 
 # --- Site search: websearch_to_tsquery operators ---------------------------------------------------------------
@@ -321,3 +323,21 @@ def test_a_reminder_that_cannot_be_sent_is_reported_and_the_others_are_still_sen
     assert "1 reminder(s) could not be sent" in err
     first.refresh_from_db()
     assert first.review_reminder_sent_for is None, "tried again on the next run"
+
+
+# --- Found by tests/test_fuzz_urls.py ----------------------------------------------------------------------------
+
+
+def test_a_superuser_can_add_a_second_site_in_the_admin(superuser):
+    """PostgreSQL: migration 0004 wrote Site 1 with its id, so the id sequence still said 1 (IntegrityError)."""
+    client = browser_client(superuser)
+    add = reverse("admin:sites_site_add")
+    response = press(client, add, add, {"domain": "staging.example-clinic.org", "name": "Staging"})
+    assert response.status_code == 302
+    assert Site.objects.filter(domain="staging.example-clinic.org").exists()
+
+
+def test_an_unknown_id_in_django_otps_device_pages_is_not_found(superuser):
+    client = browser_client(superuser)
+    for view in ("config", "qrcode"):
+        assert client.get(f"/admin/otp_totp/totpdevice/{HUGE_ID}/{view}/").status_code == 404
