@@ -269,8 +269,9 @@ def _check_rows(raw, data, using):
         objects = serializers.deserialize(SERIALIZATION_FORMAT, raw[name], using=using, handle_forward_references=True)
         number = 0
         try:
-            for number, _ in enumerate(objects, start=1):  # noqa: B007 - `number` names the row that fails
-                pass
+            with transaction.atomic(using=using):  # a failed natural-key lookup must not abort an outer transaction
+                for number, _ in enumerate(objects, start=1):  # noqa: B007 - `number` names the row that fails
+                    pass
         except Exception as error:  # noqa: BLE001 - whatever a row fails with, the archive is refused
             reason = " ".join(str(error).split())[:200]
             raise BackupError(f"{name}, row {number + 1}: cannot be restored ({reason}).") from None

@@ -73,7 +73,7 @@ MIDDLEWARE = [
     # Marks sessions verified by a TOTP code; then staff who must use two-factor are sent to verify or enrol.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
-    # 404 for an admin address whose object id cannot be the model's primary key ("abc"), before the view runs.
+    # 404 for an admin address that names no object: an id that cannot be one ("abc"), or one that does not exist.
     "clinic.middleware.AdminObjectIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
