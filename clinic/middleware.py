@@ -6,12 +6,13 @@ import logging
 import re
 import time
 import uuid
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.admin import ModelAdmin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, ObjectDoesNotExist, ValidationError
 from django.core.signals import request_finished
+from django.db import models
 from django.http import Http404
 
 from .log import request_id_var
@@ -146,6 +147,9 @@ class RejectNulMiddleware:
         return False
 
 
+_DIGITS = re.compile(r"[0-9]+")
+
+
 class AdminObjectIdMiddleware:
     """Admin addresses that name no object answer 404: an object id that cannot be the model's primary key ("abc"
     for a number), and an object a view looks up that does not exist.
@@ -173,8 +177,15 @@ class AdminObjectIdMiddleware:
             object_id = view_args[0]  # django-reversion's `^([^/]+)/history/(\d+)/$`: positional groups
         if object_id is None:
             return None
+        object_id, pk = unquote(object_id), model_admin.model._meta.pk
+        if isinstance(pk, models.IntegerField):
+            # Ids are written 0-9 only: int() also takes "-1", " 1" and "１", which the admin's own links
+            # (`<int:pk>` routes) cannot be reversed with.
+            if not _DIGITS.fullmatch(object_id):
+                raise Http404("No such object.")
+            return None
         try:
-            model_admin.model._meta.pk.to_python(unquote(object_id))
+            pk.to_python(object_id)
         except ValidationError:
             raise Http404("No such object.") from None
         return None

@@ -169,7 +169,7 @@ HOSTILE = [
     "../../etc/passwd",
     "%00",
 ]
-WALKED = ["abc", HUGE, "\x00", Raw("%ED%A0%80")]  # each hole of each pattern, every run
+WALKED = ["abc", "-1", HUGE, "\x00", Raw("%ED%A0%80")]  # each hole of each pattern, every run
 QUERY_KEYS = [
     "q", "p", "o", "e", "_changelist_filters", "_to_field", "_popup", "term", "app_label", "model_name",
     "field_name", "from", "to", "page", "kind", "year", "region", "condition", "treatment", "sort", "next",

@@ -129,6 +129,9 @@ def page_with_history(reviewer):
         "/admin/conditions/researcharticle/abc/history/",
         "/admin/conditions/condition/abc/history/{version}/",
         "/admin/conditions/condition/99999999999999999999/history/",
+        "/admin/conditions/condition/-1/history/",  # found by tests/test_fuzz_urls.py
+        "/admin/conditions/condition/%EF%BC%91/history/",  # a full-width 1, which int() accepts
+        "/admin/conditions/condition/%201/history/",
         "/admin/conditions/condition/99999999999999999999/history/{version}/",
         "/admin/conditions/condition/{pk}/history/99999999999999999999/",
         "/admin/conditions/condition/{pk}/history/compare/?from=abc&to=99999999999999999999",
