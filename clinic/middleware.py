@@ -1,12 +1,19 @@
-"""Project-wide middleware: request logs with ids, the admin's own CSP, and polite answers when the database is down."""
+"""Project-wide middleware: request logs with ids, the admin's own CSP, polite answers when the database is down, and
+400/404 for input no view should ever see (NUL bytes, malformed admin ids)."""
 
+import inspect
 import logging
 import re
 import time
 import uuid
 
 from django.conf import settings
+from django.contrib.admin import ModelAdmin
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, ValidationError
 from django.core.signals import request_finished
+from django.db import models
+from django.http import Http404
 
 from .log import request_id_var
 from .outage import is_database_unavailable, outage_response
@@ -105,4 +112,85 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request, exception):
         if is_database_unavailable(exception):
             return outage_response(request, exception)
+        return None
+
+
+class RejectNulMiddleware:
+    """A NUL byte in the address, a header, the query string or posted form data answers 400 Bad Request.
+
+    PostgreSQL refuses NUL in text (`DataError`), and every view, admin filter, search box, autocomplete and the
+    login form (django-axes records the username and user agent) would otherwise have to strip it: one check here
+    covers them all, before any of them runs. No browser sends NUL in any of these.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self.has_nul(request):
+            raise BadRequest("A NUL character in the request.")
+        return self.get_response(request)
+
+    @staticmethod
+    def has_nul(request):
+        if "\x00" in request.path_info or "\x00" in request.META.get("QUERY_STRING", ""):
+            return True
+        if any("\x00" in value for name, value in request.META.items() if name.startswith("HTTP_")):
+            return True
+        sources = [request.GET]
+        if request.method == "POST":
+            sources.append(request.POST)  # malformed bodies raise Django's own 400 errors here
+        for data in sources:
+            for key, values in data.lists():
+                if "\x00" in key or any("\x00" in value for value in values):
+                    return True
+        return False
+
+
+_DIGITS = re.compile(r"[0-9]+")
+
+
+class AdminObjectIdMiddleware:
+    """Admin addresses that name no object answer 404: an object id that cannot be the model's primary key ("abc"
+    for a number), and an object a view looks up that does not exist.
+
+    Views of a ModelAdmin (change, history, delete, and the revision, compare and recover pages added by
+    django-reversion and conditions.editorial_admin, django-otp's QR code page) take the id from the address; some
+    build links from it or look it up with `.get()`, which fails with a 500 on a malformed or unknown id. Checked
+    once here, for every admin view.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        view = inspect.unwrap(view_func)  # the ModelAdmin's bound method under admin_view's wrappers
+        model_admin = getattr(view, "__self__", None)
+        if not isinstance(model_admin, ModelAdmin):
+            return None
+        request._admin_model_view = True  # for process_exception
+        object_id = view_kwargs.get("object_id")
+        if object_id is None and view.__name__ == "revision_view" and view_args:
+            object_id = view_args[0]  # django-reversion's `^([^/]+)/history/(\d+)/$`: positional groups
+        if object_id is None:
+            return None
+        object_id, pk = unquote(object_id), model_admin.model._meta.pk
+        if isinstance(pk, models.IntegerField):
+            # Ids are written 0-9 only: int() also takes "-1", " 1" and "１", which the admin's own links
+            # (`<int:pk>` routes) cannot be reversed with.
+            if not _DIGITS.fullmatch(object_id):
+                raise Http404("No such object.")
+            return None
+        try:
+            pk.to_python(object_id)
+        except ValidationError:
+            raise Http404("No such object.") from None
+        return None
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, ObjectDoesNotExist) and getattr(request, "_admin_model_view", False):
+            raise Http404("No such object.") from exception
         return None

@@ -101,46 +101,90 @@ class SearchResults:
         return next((group for group in self.groups if group.kind == kind), None)
 
 
+# --- Reading the query -----------------------------------------------------------------------------------
+# What a visitor types is read here, never handed to the database as it is: PostgreSQL's websearch_to_tsquery
+# nests one NOT per `-` ("--------…a" is 33 nested NOTs) and fails with "tsquery stack too small". The query is
+# rebuilt from its words and quoted phrases, each at most once negated, so the tsquery is never deeper than that.
+
+#: A word: letters and digits, joined by the characters words keep inside them (x-ray, o'brien, l4/l5, covid-19).
+_WORD = re.compile(r"\w+(?:['’./-]\w+)*")
+#: A quoted phrase (a missing closing quote ends it at the end of the query) or a bare word, excluded when a `-`
+#: comes right before it ("pain -surgery"; "--(surgery" too: one `-` however many follow, as PostgreSQL reads it).
+_TERM = re.compile(rf'(?:(?P<minus>-)[^\w\s"]*)?(?:"(?P<phrase>[^"]*)"?|(?P<word>{_WORD.pattern}))')
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    websearch: str  # the query for websearch_to_tsquery: words, "phrases", `or` and single `-`, nothing else
+    words: tuple = ()  # the words looked for (first MAX_WORDS), for name similarity, authors and highlighting
+    excluded: tuple = ()  # the words and phrases after a `-`
+
+
+def parse_query(query):
+    terms, words, excluded = [], [], []
+    for match in _TERM.finditer(query):
+        found = _WORD.findall(match["phrase"] if match["phrase"] is not None else match["word"])
+        if not found:
+            continue
+        if match["word"] and found[0].casefold() == "or" and not match["minus"]:
+            terms.append("or")
+            continue
+        text = f'"{" ".join(found)}"' if match["phrase"] is not None else found[0]
+        if match["minus"]:
+            terms.append(f"-{text}")
+            excluded.append(" ".join(found))
+        else:
+            terms.append(text)
+            words.extend(found)
+    return ParsedQuery(" ".join(terms), tuple(words[:MAX_WORDS]), tuple(excluded[:MAX_WORDS]))
+
+
 def matching(kind, query):
     """Published pages of `kind` that match `query`, best first."""
     model, title_fields, _snippet_field = KINDS[kind]
     pages = model.objects.published()
-    words = query.split()[:MAX_WORDS]
+    parsed = parse_query(query)
+    if not parsed.websearch:
+        return pages.none()
     if uses_postgres():
-        return postgres_matching(pages, kind, query, words, title_fields)
-    return fallback_matching(pages, kind, words, title_fields)
+        return postgres_matching(pages, kind, parsed, title_fields)
+    return fallback_matching(pages, kind, parsed, title_fields)
 
 
-def postgres_matching(pages, kind, query, words, title_fields):
-    tsquery = SearchQuery(query, search_type="websearch", config="english")
+def postgres_matching(pages, kind, parsed, title_fields):
+    tsquery = SearchQuery(parsed.websearch, search_type="websearch", config="english")
     matches = Q(search_vector=tsquery)  # GIN index on the stored vector
+    text = " ".join(parsed.words)
+    similarity = Value(0.0, output_field=FloatField())
     if kind == "articles":
-        matches |= by_author(words)  # titles are long and many: no trigram matching there
-        similarity = Value(0.0, output_field=FloatField())
-    else:
-        # `query <% name`: a word of the name is like the query (pg_trgm, GIN-indexed), for misspellings.
-        matches |= reduce(or_, (Q(**{f"{name}__trigram_word_similar": query}) for name in title_fields))
-        similarities = [TrigramWordSimilarity(query, name) for name in title_fields]
+        if parsed.words:
+            matches |= by_author(parsed.words)  # titles are long and many: no trigram matching there
+    elif text:
+        # `text <% name`: a word of the name is like the query (pg_trgm, GIN-indexed), for misspellings.
+        matches |= reduce(or_, (Q(**{f"{name}__trigram_word_similar": text}) for name in title_fields))
+        similarities = [TrigramWordSimilarity(text, name) for name in title_fields]
         similarity = Greatest(*similarities, output_field=FloatField()) if len(similarities) > 1 else similarities[0]
-    return (
-        pages.filter(matches)
-        .annotate(score=SearchRank(F("search_vector"), tsquery) + similarity)
-        .order_by("-score", "pk")
-    )
+    found = pages.filter(matches)
+    if parsed.excluded:  # the name-similarity and author matches leave out excluded words too
+        phrases = " or ".join(f'"{excluded}"' for excluded in parsed.excluded)
+        unwanted = SearchQuery(phrases, search_type="websearch", config="english")
+        found = found.exclude(search_vector=unwanted)
+    return found.annotate(score=SearchRank(F("search_vector"), tsquery) + similarity).order_by("-score", "pk")
 
 
-def fallback_matching(pages, kind, words, title_fields):
+def fallback_matching(pages, kind, parsed, title_fields):
     def word_anywhere(word):
         found = reduce(or_, (Q(**{f"{name}__icontains": word}) for name in FALLBACK_FIELDS[kind]))
         return found | by_author([word]) if kind == "articles" else found
 
-    phrase = " ".join(words)
+    found = pages.filter(reduce(and_, (word_anywhere(word) for word in parsed.words))) if parsed.words else pages
+    for excluded in parsed.excluded:
+        found = found.exclude(word_anywhere(excluded))
+    phrase = " ".join(parsed.words)
     in_title = reduce(or_, (Q(**{f"{name}__icontains": phrase}) for name in title_fields))
-    return (
-        pages.filter(reduce(and_, (word_anywhere(word) for word in words)))
-        .annotate(score=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField()))
-        .order_by("-score", "pk")
-    )
+    return found.annotate(
+        score=Case(When(in_title, then=Value(1)), default=Value(0), output_field=IntegerField())
+    ).order_by("-score", "pk")
 
 
 def by_author(words):
@@ -172,7 +216,7 @@ def search_site(query, kind="", page=1):
 def snippet(text, query):
     """Up to SNIPPET_LENGTH characters of plain text around the first match, query words in <mark>."""
     text = plain_text(text)
-    words = [re.escape(word) for word in query.split()[:MAX_WORDS] if len(word) > 1]
+    words = [re.escape(word) for word in parse_query(query).words if len(word) > 1]
     pattern = re.compile(r"\b(" + "|".join(words) + r")", re.IGNORECASE) if words else None
     start = 0
     if pattern and (first := pattern.search(text)):

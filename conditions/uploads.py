@@ -1,5 +1,10 @@
-"""Image uploads: random file names and a size limit, checked by Pillow (the content), not by the extension."""
+"""Image uploads: random file names, a size and a pixel limit, checked by Pillow (the content), not by the extension.
 
+The same rules apply to hero images (the model field's validator), images uploaded in the rich-text editor
+(`editor_image_upload`) and media restored from a backup (conditions.backup).
+"""
+
+import math
 import secrets
 from pathlib import PurePath
 
@@ -14,6 +19,16 @@ from django_ckeditor_5.views import upload_file as ckeditor_upload_file
 from PIL import Image
 
 ALLOWED_IMAGE_FORMATS = {"JPEG": ".jpg", "PNG": ".png", "GIF": ".gif", "WEBP": ".webp"}
+#: Width × height above which an image is refused. A few kilobytes of PNG can claim 50,000 × 50,000 pixels
+#: (a "decompression bomb"): 7.5 GB of memory for whoever decodes it, thumbnailers and browsers included.
+MAX_IMAGE_PIXELS = 40_000_000
+
+#: Who may upload images in the rich-text editor: people who may write a page (not the read-only Administrator).
+UPLOAD_PERMISSIONS = tuple(
+    f"conditions.{action}_{model}"
+    for model in ("condition", "treatment", "researcharticle")
+    for action in ("add", "change")
+)
 
 
 #: The only extensions an uploaded file keeps, and the only content types media are served with (development
@@ -56,12 +71,20 @@ class RandomNameStorage(RandomNameMixin, FileSystemStorage):
 
 
 def hero_image_path(instance, filename):
+    """heroes/<model>/<random>.<extension of the format Pillow found> (a JPEG named photo.jfif is stored as .jpg,
+    so it is served as an image)."""
+    try:
+        image = getattr(instance.hero_image.file, "image", None)  # set by forms.ImageField once Pillow opened it
+    except ValueError:  # FieldFile.save(name, content) from code: no upload to look at
+        image = None
+    if image is not None and image.format in ALLOWED_IMAGE_FORMATS:
+        filename = f"image{ALLOWED_IMAGE_FORMATS[image.format]}"
     return random_name(filename, f"heroes/{instance._meta.model_name}")
 
 
 @deconstructible
 class ImageUploadValidator:
-    """Accept only real JPEG/PNG/GIF/WebP images under settings.MAX_IMAGE_UPLOAD_MB."""
+    """Accept only real JPEG/PNG/GIF/WebP images under settings.MAX_IMAGE_UPLOAD_MB and MAX_IMAGE_PIXELS."""
 
     def __call__(self, file):
         limit_mb = settings.MAX_IMAGE_UPLOAD_MB
@@ -71,7 +94,21 @@ class ImageUploadValidator:
                 code="image_too_large",
                 params={"size": file.size / 1024 / 1024, "limit": limit_mb},
             )
-        image_format = self.image_format(file)
+        self.check_content(file)
+
+    @classmethod
+    def check_content(cls, file):
+        """The rules on what the file holds (not its size in bytes, which a restore does not re-apply)."""
+        image_format, pixels = cls.inspect(file)
+        if pixels > MAX_IMAGE_PIXELS:
+            raise ValidationError(
+                _(
+                    "This image has more than %(limit)d megapixels (for example 8000 × 5000 pixels). "
+                    "Please upload a smaller image."
+                ),
+                code="image_too_many_pixels",
+                params={"limit": MAX_IMAGE_PIXELS // 1_000_000},
+            )
         if image_format is None:
             raise ValidationError(
                 _("This file is not an image. Upload a JPEG, PNG, GIF or WebP image."), code="not_an_image"
@@ -84,18 +121,21 @@ class ImageUploadValidator:
             )
 
     @staticmethod
-    def image_format(file):
-        """The format Pillow reads from the content; the model's FieldFile wraps the form's checked upload."""
+    def inspect(file):
+        """(format, width × height) as Pillow reads them from the header, without decoding the pixels; (None, 0)
+        when the content is not an image. The model's FieldFile wraps the form's already opened upload."""
         for candidate in (file, getattr(file, "file", None)):
             image = getattr(candidate, "image", None)  # set by forms.ImageField once Pillow has opened it
             if image is not None:
-                return image.format
+                return image.format, image.width * image.height
         try:
             file.seek(0)
             with Image.open(file) as image:
-                return image.format
-        except (OSError, ValueError, Image.DecompressionBombError):
-            return None
+                return image.format, image.width * image.height
+        except Image.DecompressionBombError:  # Pillow's own limit (about 179 megapixels), far above ours
+            return None, math.inf
+        except (OSError, ValueError):
+            return None, 0
         finally:
             file.seek(0)
 
@@ -103,13 +143,25 @@ class ImageUploadValidator:
         return isinstance(other, ImageUploadValidator)
 
 
+def may_upload_images(user):
+    return user.is_active and user.is_staff and any(user.has_perm(permission) for permission in UPLOAD_PERMISSIONS)
+
+
+def upload_error(message, status):
+    return JsonResponse({"error": {"message": str(message)}}, status=status)
+
+
 @require_POST
 def editor_image_upload(request):
-    """CKEditor 5's upload endpoint with our image rules in front (the package checks only the file extension)."""
+    """CKEditor 5's upload endpoint with our rules in front (the package checks only staff and the file extension):
+    only people who may write pages upload, and only real images within the size and pixel limits."""
+    if not may_upload_images(request.user):
+        return upload_error(_("You do not have permission to upload files."), 403)
     upload = request.FILES.get("upload")
-    if upload is not None and request.user.is_staff:
-        try:
-            ImageUploadValidator()(upload)
-        except ValidationError as error:
-            return JsonResponse({"error": {"message": " ".join(error.messages)}}, status=400)
-    return ckeditor_upload_file(request)  # staff check, extension check, random-name storage
+    if upload is None:
+        return upload_error(_("Choose an image to upload."), 400)
+    try:
+        ImageUploadValidator()(upload)
+    except ValidationError as error:
+        return upload_error(" ".join(error.messages), 400)
+    return ckeditor_upload_file(request)  # extension check, random-name storage

@@ -2,8 +2,11 @@
 
 import io
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import tarfile
 from pathlib import Path
 
@@ -164,7 +167,7 @@ def test_a_restore_that_fails_half_way_leaves_nothing_behind(tmp_path, demo_clin
     rows.append({"model": "conditions.condition", "pk": 999999, "fields": {"name": "x", "slug": None}})
     members[SITE_DATA] = json.dumps(rows).encode()
     bad = tmp_path / "bad.tar.gz"
-    tar_with(bad, members)
+    tar_with(bad, with_manifest_counts(members))  # listed in the manifest: the row fails only when inserted
     empty_the_site(media_root)
 
     with pytest.raises(CommandError, match="rolled back"):
@@ -184,3 +187,162 @@ def test_garbage_is_refused_with_a_clear_message(tmp_path, content):
 def test_a_missing_archive_is_refused(tmp_path):
     with pytest.raises(CommandError, match="is not a file"):
         call_command("restore_site", str(tmp_path / "missing.tar.gz"), stdout=io.StringIO())
+
+
+# --- Issue 10, item 12: a bad archive changes nothing, even with --force -------------------------------------------
+
+
+def site_state(media_root):
+    """What a bad restore must leave as it was: accounts, pages and every media file."""
+    User = Condition._meta.apps.get_model("auth", "User")
+    return (
+        sorted(User.objects.values_list("username", "password", "is_superuser")),
+        sorted(Condition.objects.values_list("slug", "status", "updated_at")),
+        sorted(Treatment.objects.values_list("slug", "updated_at")),
+        sorted(ResearchArticle.objects.values_list("slug", "updated_at")),
+        media_files(media_root),
+    )
+
+
+def restore_forced(archive):
+    """restore_site --force as cron or an operator runs it: (exit status, the line it prints on stderr)."""
+    try:
+        call_command("restore_site", str(archive), "--force", stdout=io.StringIO())
+    except CommandError as error:
+        return error.returncode, f"CommandError: {error}"
+    return 0, ""
+
+
+def html_page():
+    return b"<html><script>alert(document.cookie)</script></html>"
+
+
+def rows_with(members, model, **fields):
+    rows = json.loads(members[SITE_DATA])
+    rows.append({"model": model, "fields": fields})
+    return json.dumps(rows).encode()
+
+
+CRAFTED = {
+    # As reported: a bare manifest, no rows at all, an HTML page among the media. The old code emptied the site,
+    # wrote the page, then crashed reading the manifest.
+    "bare manifest, empty data, html media": lambda members: {
+        "manifest.json": b'{"format": 1}',
+        "data/site.clinicjson": b"[]",
+        "data/groups.clinicjson": b"[]",
+        "media/heroes/evil.html": html_page(),
+    },
+    "object that fails to deserialize": lambda members: {
+        **members,
+        SITE_DATA: rows_with(members, "conditions.researcharticle", title="x", slug="x", year="not a year"),
+    },
+    "unknown model": lambda members: {**members, SITE_DATA: rows_with(members, "conditions.nosuchthing", name="x")},
+    "model that is not backed up": lambda members: {
+        **members,
+        SITE_DATA: rows_with(members, "sessions.session", session_key="x", session_data="y", expire_date=None),
+    },
+    "rows not matching the manifest": lambda members: {
+        **members,
+        SITE_DATA: json.dumps(json.loads(members[SITE_DATA])[:5]).encode(),
+    },
+    "media path escaping the root": lambda members: {**members, "media/heroes/../../../evil.png": png_file().read()},
+    "absolute media path": lambda members: {**members, "media//tmp/evil.png": png_file().read()},
+    "html named as an image": lambda members: {**members, "media/heroes/condition/evil.png": html_page()},
+    "real image named .html": lambda members: {**members, "media/heroes/evil.html": png_file().read()},
+    "image over 40 megapixels": lambda members: {**members, "media/editor/huge.png": huge_png()},
+}
+
+
+def huge_png():
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("1", (8000, 5001)).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def with_manifest_counts(members):
+    """Keep the manifest's counts in step with hand-made rows, so the test reaches the check it is about."""
+    if "manifest.json" not in members or SITE_DATA not in members:
+        return members
+    manifest = json.loads(members["manifest.json"])
+    if "objects" not in manifest:
+        return members
+    counts = {}
+    for name in DATA_FILES:
+        for row in json.loads(members.get(name, b"[]")):
+            counts[row["model"]] = counts.get(row["model"], 0) + 1
+    manifest["objects"] = counts
+    manifest["media_files"] = sum(name.startswith("media/") for name in members)
+    return {**members, "manifest.json": json.dumps(manifest).encode()}
+
+
+@pytest.mark.parametrize("craft", CRAFTED.values(), ids=CRAFTED.keys())
+def test_a_crafted_archive_is_refused_with_force_and_changes_nothing(tmp_path, demo_clinic, media_root, craft):
+    members = valid_members(tmp_path, demo_clinic)
+    crafted = craft(members)
+    if craft is not CRAFTED["rows not matching the manifest"]:
+        crafted = with_manifest_counts(crafted)
+    bad = tmp_path / "crafted.tar.gz"
+    tar_with(bad, crafted)
+    before = site_state(media_root)
+
+    status, line = restore_forced(bad)
+
+    assert status != 0
+    assert line.startswith("CommandError: ") and "\n" not in line and len(line) < 400, line
+    assert site_state(media_root) == before
+    assert not (Path(media_root) / "heroes" / "evil.html").exists()
+    assert not Path("/tmp/evil.png").exists() and not (Path(media_root).parent / "evil.png").exists()
+
+
+def test_a_truncated_archive_is_refused_with_force_and_changes_nothing(tmp_path, demo_clinic, media_root):
+    archive = tmp_path / "clinic.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    truncated = tmp_path / "truncated.tar.gz"
+    truncated.write_bytes(archive.read_bytes()[: archive.stat().st_size * 2 // 3])
+    before = site_state(media_root)
+
+    status, line = restore_forced(truncated)
+
+    assert status != 0 and "not a readable backup archive" in line
+    assert site_state(media_root) == before
+
+
+def test_restore_site_exits_non_zero_with_one_readable_line(tmp_path):
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(b"\x1f\x8b\x08\x00truncated gzip")
+    result = subprocess.run(
+        [sys.executable, "manage.py", "restore_site", str(bad), "--force"],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "clinic.settings.test"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 1
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(f"CommandError: {bad} is not a readable backup archive"), result.stderr
+
+
+def test_a_failed_media_write_puts_the_replaced_files_back(tmp_path, demo_clinic, media_root, monkeypatch):
+    archive = tmp_path / "clinic.tar.gz"
+    call_command("backup_site", str(archive), stdout=io.StringIO())
+    hero = Path(media_root) / demo_clinic.hero_image.name
+    hero.write_bytes(png_file(size=(12, 12)).read())  # changed since the backup: --force replaces it
+    before = site_state(media_root)
+
+    original_save = default_storage.save
+    saved = []
+
+    def save_then_fail(name, content, **kwargs):
+        saved.append(name)
+        if len(saved) == 2:
+            raise OSError("disk full")
+        return original_save(name, content, **kwargs)
+
+    monkeypatch.setattr(default_storage, "save", save_then_fail)
+    status, line = restore_forced(archive)
+
+    assert status != 0 and "disk full" in line
+    assert site_state(media_root) == before

@@ -240,7 +240,7 @@ def test_research_index_filters_by_condition_and_year_and_paginates(client, sett
     assert client.get("/research/?page=abc").status_code == 404
 
 
-@pytest.mark.parametrize("query", ["condition=nope", "year=abc", "year=1066", "condition=%00"])
+@pytest.mark.parametrize("query", ["condition=nope", "year=abc", "year=1066"])  # NUL: 400, tests/test_hardening.py
 def test_research_index_ignores_bad_filters_with_a_message(client, query):
     ResearchArticleFactory(title="Still listed")
     response = client.get(f"/research/?{query}")
@@ -273,14 +273,14 @@ def test_search_finds_conditions_by_name_and_alternate_name(client):
 
 @pytest.mark.parametrize(
     "query",
-    ["", "   ", "x" * 201, '"', "%", "&", "'; DROP TABLE conditions_condition; --", "背痛", "%%__", "\\", "a\x00b"],
-)
+    ["", "   ", "x" * 201, '"', "%", "&", "'; DROP TABLE conditions_condition; --", "背痛", "%%__", "\\"],
+)  # a NUL byte answers 400 before the search runs: tests/test_hardening.py
 def test_odd_searches_answer_200_with_a_helpful_message(client, query):
     response = client.get("/search/", {"q": query})
     assert response.status_code == 200
     page = html(response)
     assert "Search" in page
-    if not query.strip() or len(query) > 200 or "\x00" in query or not any(c.isalnum() for c in query):
+    if not query.strip() or len(query) > 200 or not any(c.isalnum() for c in query):
         assert 'role="alert"' in page
 
 

@@ -1,6 +1,8 @@
 """Image uploads: the CKEditor 5 endpoint and the condition's hero image. Real images, made with Pillow."""
 
 import os
+import struct
+import zlib
 from io import BytesIO
 from pathlib import Path, PurePosixPath
 
@@ -13,7 +15,7 @@ from PIL import Image
 from conditions.models import Condition
 
 from .factories import StaffUserFactory
-from .helpers import admin_form_data, admin_url, form_errors, png_file
+from .helpers import admin_form_data, admin_url, browser_client, form_errors, png_file, press
 
 UPLOAD_URL_NAME = "ck_editor_5_upload_file"
 
@@ -185,3 +187,66 @@ def test_hero_image_in_another_format_is_refused(login, reviewer, image_format):
     client = login(reviewer)
     errors = form_errors(client.post(admin_url(Condition, "add"), condition_with_image(client, image)))
     assert "Images must be JPEG, PNG, GIF or WebP" in errors["hero_image"][0]
+
+
+# --- Issue 10, item 15: who may upload, and decompression bombs ---------------------------------------------------
+
+
+def many_pixels_png(name="huge.png", size=(8000, 5001)):
+    """A real 1-bit PNG just over 40 megapixels: a few kilobytes on disk, 120 MB once decoded as RGB."""
+    buffer = BytesIO()
+    Image.new("1", size).save(buffer, format="PNG")
+    return SimpleUploadedFile(name, buffer.getvalue(), content_type="image/png")
+
+
+def bomb_png(name="bomb.png", side=60_000):
+    """A 1×1 PNG whose header claims side × side pixels: what a decompression-bomb attack uploads."""
+    data = bytearray(png_file(size=(1, 1)).read())
+    ihdr = data.index(b"IHDR")
+    data[ihdr + 4 : ihdr + 12] = struct.pack(">II", side, side)
+    data[ihdr + 17 : ihdr + 21] = struct.pack(">I", zlib.crc32(bytes(data[ihdr : ihdr + 17])))
+    return SimpleUploadedFile(name, bytes(data), content_type="image/png")
+
+
+PIXEL_MESSAGE = (
+    "This image has more than 40 megapixels (for example 8000 × 5000 pixels). Please upload a smaller image."
+)
+
+
+def test_the_read_only_administrator_cannot_upload_images(administrator, media_root):
+    client = browser_client(administrator)
+    response = press(client, reverse("admin:index"), reverse(UPLOAD_URL_NAME), {"upload": png_file()})
+    assert response.status_code == 403
+    assert response.json() == {"error": {"message": "You do not have permission to upload files."}}
+    assert not media_root.exists() or not any(media_root.rglob("*.png"))
+
+
+@pytest.mark.parametrize("image", [many_pixels_png, bomb_png], ids=["40-megapixels", "bomb-header"])
+def test_an_image_over_40_megapixels_is_refused_in_the_editor(editor, media_root, image):
+    client = browser_client(editor)
+    response = press(client, admin_url(Condition, "add"), reverse(UPLOAD_URL_NAME), {"upload": image()})
+    assert response.status_code == 400
+    assert response.json() == {"error": {"message": PIXEL_MESSAGE}}
+    assert not (media_root / "editor").exists() or not any((media_root / "editor").iterdir())
+
+
+def test_an_image_of_exactly_40_megapixels_is_accepted(login, editor, media_root):
+    response = upload(login(editor), many_pixels_png(size=(8000, 5000)))
+    assert response.status_code == 200, response.json()
+
+
+def test_a_hero_image_over_40_megapixels_is_refused_with_a_form_error(login, reviewer, media_root):
+    client = login(reviewer)
+    errors = form_errors(client.post(admin_url(Condition, "add"), condition_with_image(client, many_pixels_png())))
+    assert errors["hero_image"] == [PIXEL_MESSAGE]
+    assert not Condition.objects.exists()
+    assert not (media_root / "heroes").exists()
+
+
+def test_a_hero_image_is_stored_with_the_extension_of_its_format(login, reviewer, media_root):
+    buffer = BytesIO()
+    Image.new("RGB", (30, 20), (10, 20, 30)).save(buffer, format="JPEG")
+    photo = SimpleUploadedFile("Holiday photo.JFIF", buffer.getvalue(), content_type="image/jpeg")
+    client = login(reviewer)
+    assert client.post(admin_url(Condition, "add"), condition_with_image(client, photo)).status_code == 302
+    assert PurePosixPath(Condition.objects.get().hero_image.name).suffix == ".jpg"  # served as an image

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # 400 for a NUL byte anywhere in the request: PostgreSQL refuses NUL in text, so no view may ever see one.
+    "clinic.middleware.RejectNulMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     # After the CSP middleware, so it can hand admin responses the admin's own policy first.
     "clinic.middleware.AdminContentSecurityPolicyMiddleware",
@@ -72,6 +74,8 @@ MIDDLEWARE = [
     # Marks sessions verified by a TOTP code; then staff who must use two-factor are sent to verify or enrol.
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.TwoFactorRequiredMiddleware",
+    # 404 for an admin address that names no object: an id that cannot be one ("abc"), or one that does not exist.
+    "clinic.middleware.AdminObjectIdMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Old addresses (renamed slugs, the WordPress site's URLs) answer 301 instead of 404.

@@ -136,12 +136,29 @@ def citation_from_entry(entry: Entry) -> Citation:
 
 # --- Writing (the article page's "Download citation") ------------------------------------------------------
 
-_SPECIAL = str.maketrans({"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "&": r"\&", "%": r"\%", "$": r"\$",
-                          "#": r"\#", "_": r"\_"})  # fmt: skip
+# LaTeX specials; braces are handled by `escape`.
+_SPECIAL = str.maketrans({"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_"})
+_UNPAIRED_BRACE = {"{": r"\textbraceleft{}", "}": r"\textbraceright{}"}
 
 
 def escape(value: str) -> str:
-    return str(value).translate(_SPECIAL)
+    r"""A field value on one line (a line starting with `@` begins a new entry for many readers), LaTeX specials
+    escaped. Braces that pair up become `\{` `\}`; a lone one becomes a command without an unbalanced brace:
+    BibTeX counts every brace, escaped or not, so one `}` would end the field and what follows would be read as
+    new fields or entries."""
+    text = clean_text(value)
+    opened, paired = [], set()
+    for index, character in enumerate(text):
+        if character == "{":
+            opened.append(index)
+        elif character == "}" and opened:
+            paired.update((opened.pop(), index))
+    return "".join(
+        (f"\\{character}" if index in paired else _UNPAIRED_BRACE[character])
+        if character in _UNPAIRED_BRACE
+        else character.translate(_SPECIAL)
+        for index, character in enumerate(text)
+    )
 
 
 def citation_key(article) -> str:
@@ -167,7 +184,7 @@ def dumps(article) -> str:
         "number": escape(article.issue),
         "pages": escape(article.pages.replace("-", "--")),
         "doi": escape(article.doi),
-        "pmid": article.pmid,
+        "pmid": escape(article.pmid),
         "url": escape(article.url or article.doi_url),
         "keywords": escape(", ".join(article.keyword_list)),
         "abstract": escape(article.abstract),

@@ -110,8 +110,14 @@ def citation_from_entry(entry: dict) -> Citation:
 # --- Writing (the article page's "Download citation") ------------------------------------------------------
 
 
+def one_line(value):
+    """RIS is one field per line: a line break inside a value would start a forged field (`UR  - …`) or record
+    (`ER  - ` then `TY  - `). Every value is folded onto one line (abstract paragraphs too)."""
+    return [clean_text(item) for item in value] if isinstance(value, list) else clean_text(value)
+
+
 def dumps(article) -> str:
-    """One article as a RIS record (JOUR), with its authors in order."""
+    """One article as a RIS record (JOUR), with its authors in order, each value on one line."""
     entry = {"type_of_reference": "JOUR", "title": article.title}
     entry["authors"] = [
         f"{author.family_name}, {author.given_names}" if author.given_names else author.family_name
@@ -134,4 +140,4 @@ def dumps(article) -> str:
         optional["accession_number"] = article.pmid
         optional["name_of_database"] = "PubMed"
     entry.update({key: value for key, value in optional.items() if value})
-    return rispy.dumps([entry], skip_unknown_tags=True)
+    return rispy.dumps([{key: one_line(value) for key, value in entry.items()}], skip_unknown_tags=True)

@@ -1,7 +1,8 @@
 """`manage.py restore_site INPUT.tar.gz [--force]`: restore an archive made by backup_site.
 
-Into an empty, migrated database (`manage.py migrate` first). With --force, everything already in the database
-is deleted first. All or nothing: a failed restore leaves the database and the media as they were.
+Into an empty, migrated database (`manage.py migrate` first). With --force, what the database holds is replaced.
+The whole archive is checked before anything is touched; a bad archive or a failed restore leaves the database and
+the media as they were, and the command exits 1 with one line saying why.
 """
 
 from django.core.management.base import BaseCommand, CommandError
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         try:
             manifest = restore_backup(archive, force=force, using=database)
         except BackupError as error:
-            raise CommandError(str(error)) from None
+            raise CommandError(f"{error} Nothing was changed.") from None
         objects = sum(manifest["objects"].values())
         self.stdout.write(
             self.style.SUCCESS(

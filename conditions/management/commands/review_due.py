@@ -2,7 +2,8 @@
 
 Exits 1 when a review is overdue, so a daily cron job can alert. With --send-reminders it e-mails each page's
 owner REVIEW_REMINDER_DAYS before the due date, and the Medical reviewer group once a page is overdue; each
-reminder is sent once per review cycle.
+reminder is sent once per review cycle. A reminder that cannot be sent (a bad address, a mail server error) is
+reported on stderr and tried again on the next run; the other reminders are still sent, and the command exits 1.
 """
 
 from django.conf import settings
@@ -14,6 +15,11 @@ from django.utils import timezone
 from conditions.models import Condition, Treatment
 
 REVIEWER_GROUP = "Medical reviewer"
+
+
+def one_line(value):
+    """A page name in a subject, a list or a report: line breaks in it would forge headers or lines."""
+    return " ".join(str(value).split())
 
 
 class Command(BaseCommand):
@@ -36,29 +42,48 @@ class Command(BaseCommand):
             for page in pages:
                 owner = page.owner.get_username() if page.owner else "no owner"
                 self.stdout.write(
-                    f"{label:<9} {page.next_review_due}  {page._meta.verbose_name}: {page}  "
+                    f"{label:<9} {page.next_review_due}  {page._meta.verbose_name}: {one_line(page)}  "
                     f"({page.get_absolute_url()}, {owner})"
                 )
         self.stdout.write(f"{len(overdue)} overdue, {len(due_soon)} due within {days} days.")
 
+        problems = []
         if send_reminders:
+            self.failed = 0
             sent = self._remind_owners(due_soon) + self._alert_reviewers(overdue)
             self.stdout.write(f"{sent} reminder e-mail(s) sent.")
+            if self.failed:
+                problems.append(f"{self.failed} reminder(s) could not be sent (see above); they are tried again.")
         if overdue:
-            raise CommandError(f"{len(overdue)} page(s) overdue for medical review.", returncode=1)
+            problems.append(f"{len(overdue)} page(s) overdue for medical review.")
+        if problems:
+            raise CommandError(" ".join(problems), returncode=1)
+
+    def _send(self, what, subject, body, recipients):
+        """Send one e-mail; True when sent. A failure is reported on one line and does not stop the others."""
+        try:
+            # A line break in a header would forge headers: Django refuses it, so a page name is folded.
+            send_mail(one_line(subject), body, None, recipients)
+        except Exception as error:  # noqa: BLE001 - any failure of one e-mail is reported; the rest go out
+            self.stderr.write(f"Could not send the reminder for {what}: {error}")
+            self.failed += 1
+            return False
+        return True
 
     def _remind_owners(self, pages):
         sent = 0
         for page in pages:
             if page.owner is None or not page.owner.email or page.review_reminder_sent_for == page.next_review_due:
                 continue
-            send_mail(
+            url = page.get_absolute_url()
+            if not self._send(
+                f"“{one_line(page)}” ({url})",
                 f"Medical review due {page.next_review_due}: {page}",
-                f"The page “{page}” ({page.get_absolute_url()}) is due for its medical review on "
+                f"The page “{one_line(page)}” ({url}) is due for its medical review on "
                 f"{page.next_review_due}. Please ask a medical reviewer to check it.\n",
-                None,
                 [page.owner.email],
-            )
+            ):
+                continue
             type(page).objects.filter(pk=page.pk).update(review_reminder_sent_for=page.next_review_due)
             sent += 1
         return sent
@@ -73,13 +98,16 @@ class Command(BaseCommand):
         )
         if not pages or not reviewers:
             return 0
-        lines = "\n".join(f"- {page} ({page.get_absolute_url()}), due {page.next_review_due}" for page in pages)
-        send_mail(
+        lines = "\n".join(
+            f"- {one_line(page)} ({page.get_absolute_url()}), due {page.next_review_due}" for page in pages
+        )
+        if not self._send(
+            "the Medical reviewer group",
             f"{len(pages)} page(s) overdue for medical review",
             f"These pages are past their review date:\n\n{lines}\n",
-            None,
             reviewers,
-        )
+        ):
+            return 0
         for page in pages:
             type(page).objects.filter(pk=page.pk).update(overdue_notice_sent_for=page.next_review_due)
         return 1
