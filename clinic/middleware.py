@@ -155,7 +155,7 @@ class AdminObjectIdMiddleware:
     for a number), and an object a view looks up that does not exist.
 
     Views of a ModelAdmin (change, history, delete, and the revision, compare and recover pages added by
-    django-reversion and conditions.editorial_admin, django-otp's QR code page) take the id from the address; some
+    django-reversion and conditions.admin.workflow, django-otp's QR code page) take the id from the address; some
     build links from it or look it up with `.get()`, which fails with a 500 on a malformed or unknown id. Checked
     once here, for every admin view.
     """

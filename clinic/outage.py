@@ -1,7 +1,7 @@
 """What the site answers while PostgreSQL is unreachable: the last cached copy of a public page, else a branded 503.
 
 Never a traceback, never a query: the 503 page is rendered without a request (so no context processor runs) and
-the cached copy comes from the page cache (conditions/cache.py), which lives in Redis or in files (CACHE_DIR), never
+the cached copy comes from the page cache (clinic/cache.py), which lives in Redis or in files (CACHE_DIR), never
 in the database. A page withdrawn or deleted before the outage is never brought back (`cached_copy`).
 Nothing here keeps state, so once the database answers again the next request is served normally: no restart.
 """
@@ -39,7 +39,7 @@ def is_database_unavailable(exception):
 
 def outage_response(request, exception):
     """The cached copy of the page if there is one, else the branded 503 with Retry-After."""
-    from conditions.cache import cached_copy  # the page cache imports models; keep this module import-light
+    from clinic.cache import cached_copy  # the page cache imports models; keep this module import-light
 
     logger.error(
         "Database unavailable: %s",

@@ -7,7 +7,7 @@ anything else as a download, so an uploaded file can never become a page that ru
 
 from storages.backends.s3 import S3Storage
 
-from conditions.uploads import RandomNameMixin, media_headers
+from clinic.media import RandomNameMixin, media_headers
 
 
 class MediaStorage(S3Storage):

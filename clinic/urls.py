@@ -2,13 +2,11 @@ from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from clinic.views import serve_media
-from conditions import views
-from conditions.sitemaps import sitemaps
-from conditions.uploads import editor_image_upload
+from . import views
+from .cache import cached_page
+from .media import editor_image_upload
 
 urlpatterns = [
     # Before the admin's own URLs: two-factor sign-in and the admin's "Forgotten your password?" flow.
@@ -25,9 +23,7 @@ urlpatterns = [
     # CKEditor 5's image upload endpoint (staff only, CSRF-protected), behind our image checks.
     path("ckeditor5/image_upload/", editor_image_upload, name="editor-image-upload"),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
-    # Cached with the public pages (conditions/cache.py): a new page is listed as soon as it is published.
-    path("sitemap.xml", sitemap, {"sitemaps": sitemaps}, name="sitemap"),
-    path("robots.txt", views.robots_txt, name="robots-txt"),
+    path("robots.txt", cached_page(views.robots_txt), name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("", include("conditions.urls")),
@@ -38,4 +34,4 @@ handler500 = "clinic.views.server_error"
 
 if settings.DEBUG:
     # Development only: production media come from nginx or the bucket (docs/deploy.md).
-    urlpatterns += static(settings.MEDIA_URL, view=serve_media, document_root=settings.MEDIA_ROOT)
+    urlpatterns += static(settings.MEDIA_URL, view=views.serve_media, document_root=settings.MEDIA_ROOT)

@@ -1,14 +1,18 @@
-"""Project-level views: the 500 handler and, in development only, uploaded media served safely."""
+"""Project-level views: health and readiness probes, robots.txt, the 500 handler, and uploaded media in development."""
 
 import sys
 
-from django.http import HttpResponseServerError
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpResponse, HttpResponseServerError, JsonResponse
 from django.template import loader
 from django.views import static
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
+from django.views.decorators.http import require_GET
 
-from conditions.uploads import media_headers
-
+from .media import media_headers
 from .outage import is_database_unavailable, outage_response
 
 MEDIA_CSP = {"default-src": ["'none'"], "img-src": ["'self'"], "sandbox": True}
@@ -35,3 +39,36 @@ def serve_media(request, path, document_root=None):
     response["X-Content-Type-Options"] = "nosniff"
     response._csp_config = MEDIA_CSP
     return response
+
+
+@require_GET
+def robots_txt(request):
+    sitemap_url = request.build_absolute_uri("/sitemap.xml")
+    admin = f"/{settings.ADMIN_URL}"
+    lines = ["User-agent: *", f"Disallow: {admin}", "Disallow: /search/", f"Sitemap: {sitemap_url}", ""]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+@never_cache
+def healthz(request):
+    """The process is up. Touches no database, so a database outage does not restart healthy app servers."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request):
+    """Ready for traffic: the database and the cache answer. 503 otherwise, so a load balancer skips this server."""
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 - any failure means "not ready"
+        checks["database"] = "unavailable"
+    try:
+        cache.set("readyz", "ok", 5)
+        checks["cache"] = "ok" if cache.get("readyz") == "ok" else "unavailable"
+    except Exception:  # noqa: BLE001
+        checks["cache"] = "unavailable"
+    ready = all(value == "ok" for value in checks.values())
+    return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)

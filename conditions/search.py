@@ -18,11 +18,14 @@ from django.contrib.postgres.search import (
     SearchVector,
     TrigramWordSimilarity,
 )
-from django.db import connection
+from django.db import connection, connections
 from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
 from django.db.models.functions import Greatest
+from django.db.models.signals import post_save
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+
+from clinic.backup import site_restored
 
 from .models import ArticleAuthor, Condition, ResearchArticle, Treatment
 from .sanitize import plain_text
@@ -66,6 +69,25 @@ def update_search_vector(instance):
     if uses_postgres():
         model = type(instance)
         model.objects.filter(pk=instance.pk).update(search_vector=search_vector_expression(model))
+
+
+def index_for_search(sender, instance, raw, **kwargs):
+    if not raw:
+        update_search_vector(instance)
+
+
+def reindex_all(using="default", **kwargs):
+    """Recompute every page's vector (after a restore: a backup made on SQLite has none)."""
+    if connections[using].vendor == "postgresql":
+        for model in (Condition, Treatment, ResearchArticle):
+            model.objects.using(using).update(search_vector=search_vector_expression(model))
+
+
+def connect():
+    """Keep every page's stored vector current, and rebuild them after a restore (ConditionsConfig.ready)."""
+    for model in (Condition, Treatment, ResearchArticle):
+        post_save.connect(index_for_search, sender=model, dispatch_uid=f"search-index-{model._meta.label}")
+    site_restored.connect(reindex_all, dispatch_uid="search-reindex-after-restore")
 
 
 # --- Querying ----------------------------------------------------------------------------------------

@@ -1,25 +1,39 @@
-"""Public URLs. They are a contract (bookmarks, search engines): add, never rename."""
+"""Public URLs. They are a contract (bookmarks, search engines): add, never rename.
 
+Pages wrapped in `cached_page` are served to anonymous visitors from the page cache (clinic/cache.py), keyed on the
+query parameters named there; search results and signed previews are never cached.
+"""
+
+from django.contrib.sitemaps.views import sitemap
 from django.urls import path
 
-from . import views
-from .citations import views as citation_views
+from clinic.cache import cached_page
+
+from . import feeds, views
+from .sitemaps import sitemaps
 
 app_name = "conditions"
+download = cached_page(feeds.download_citation)
 
 urlpatterns = [
-    path("", views.HomeView.as_view(), name="home"),
-    path("conditions/", views.ConditionListView.as_view(), name="condition-list"),
-    path("conditions/<slug:slug>/", views.ConditionDetailView.as_view(), name="condition-detail"),
-    path("treatments/", views.TreatmentListView.as_view(), name="treatment-list"),
-    path("treatments/<slug:slug>/", views.TreatmentDetailView.as_view(), name="treatment-detail"),
-    path("research/", views.ResearchListView.as_view(), name="article-list"),
+    path("", cached_page(views.HomeView.as_view()), name="home"),
+    path("conditions/", cached_page(views.ConditionListView.as_view(), params=["region"]), name="condition-list"),
+    path("conditions/<slug:slug>/", cached_page(views.ConditionDetailView.as_view()), name="condition-detail"),
+    path("treatments/", cached_page(views.TreatmentListView.as_view()), name="treatment-list"),
+    path("treatments/<slug:slug>/", cached_page(views.TreatmentDetailView.as_view()), name="treatment-detail"),
+    path(
+        "research/",
+        cached_page(views.ResearchListView.as_view(), params=["condition", "treatment", "year", "sort", "page"]),
+        name="article-list",
+    ),
     # Before the article pages: "feed" is a reserved article slug (RESERVED_ARTICLE_SLUGS).
-    path("research/feed/", citation_views.LatestArticlesFeed(), name="article-feed"),
-    path("research/<slug:slug>/", views.ResearchDetailView.as_view(), name="article-detail"),
+    path("research/feed/", cached_page(feeds.LatestArticlesFeed()), name="article-feed"),
+    path("research/<slug:slug>/", cached_page(views.ResearchDetailView.as_view()), name="article-detail"),
     # "Download citation" for reference managers.
-    path("research/<slug:slug>/cite.ris", citation_views.download_citation, {"extension": "ris"}, name="article-ris"),
-    path("research/<slug:slug>/cite.bib", citation_views.download_citation, {"extension": "bib"}, name="article-bib"),
+    path("research/<slug:slug>/cite.ris", download, {"extension": "ris"}, name="article-ris"),
+    path("research/<slug:slug>/cite.bib", download, {"extension": "bib"}, name="article-bib"),
     path("search/", views.search, name="search"),
     path("preview/<str:token>/", views.signed_preview, name="preview"),
+    # A new page is listed as soon as it is published: the sitemap is emptied from the cache with the pages.
+    path("sitemap.xml", cached_page(sitemap, params=["p"]), {"sitemaps": sitemaps}, name="sitemap"),
 ]

@@ -5,23 +5,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
-from django.db import connection
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
 from django.views.generic import DetailView, ListView, TemplateView
 
+from clinic.cache import understood_query
+
 from . import structured_data
-from .cache import understood_query
-from .citations.jsonld import scholarly_article
-from .citations.references import treatment_research
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
+from .research import condition_research, treatment_research
 from .search import search_site
 
 
@@ -104,8 +100,11 @@ class ConditionDetailView(PreviewableDetailView):
         return super().get_queryset().for_page()
 
     def get_context_data(self, **kwargs):
+        research = condition_research(self.object)  # sidebar and References: at most two more queries
         page = structured_data.condition_page(self.object, self.request)
-        return super().get_context_data(structured_data=[page], **kwargs)
+        return super().get_context_data(
+            sidebar_articles=research.sidebar, references=research.references, structured_data=[page], **kwargs
+        )
 
 
 class TreatmentListView(TemplateView):
@@ -183,7 +182,7 @@ class ResearchDetailView(PreviewableDetailView):
         return super().get_context_data(
             conditions=Condition.objects.published().filter(condition_articles__article=article).for_index(),
             treatments=article.treatments.published().for_index(),
-            structured_data=[scholarly_article(article, self.request)],
+            structured_data=[structured_data.scholarly_article(article, self.request)],
             **kwargs,
         )
 
@@ -227,36 +226,3 @@ def search(request):
         "structured_data": [structured_data.search_page(request)],
     }
     return render(request, "conditions/search.html", context)
-
-
-@require_GET
-def robots_txt(request):
-    sitemap_url = request.build_absolute_uri("/sitemap.xml")
-    admin = f"/{settings.ADMIN_URL}"
-    lines = ["User-agent: *", f"Disallow: {admin}", "Disallow: /search/", f"Sitemap: {sitemap_url}", ""]
-    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
-
-
-@never_cache
-def healthz(request):
-    """The process is up. Touches no database, so a database outage does not restart healthy app servers."""
-    return JsonResponse({"status": "ok"})
-
-
-@never_cache
-def readyz(request):
-    """Ready for traffic: the database and the cache answer. 503 otherwise, so a load balancer skips this server."""
-    checks = {}
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-        checks["database"] = "ok"
-    except Exception:  # noqa: BLE001 - any failure means "not ready"
-        checks["database"] = "unavailable"
-    try:
-        cache.set("readyz", "ok", 5)
-        checks["cache"] = "ok" if cache.get("readyz") == "ok" else "unavailable"
-    except Exception:  # noqa: BLE001
-        checks["cache"] = "unavailable"
-    ready = all(value == "ok" for value in checks.values())
-    return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)

@@ -20,7 +20,7 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from conditions.backup import DATA_FILES, flush_database
+from clinic.backup import DATA_FILES, flush_database
 from conditions.models import Condition, ResearchArticle, Treatment
 
 from .factories import StaffUserFactory

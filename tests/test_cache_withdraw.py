@@ -26,6 +26,7 @@ from django.test import Client
 from django.utils import timezone
 
 from conditions.models import Status
+from conditions.publishing import publish_as_imported
 
 from .factories import ConditionArticleFactory, ConditionFactory, ResearchArticleFactory, TreatmentFactory
 from .servers import ROOT, Gunicorn, ThrowawayPostgres, clean_environment, get, manage, postgres_bindir
@@ -162,6 +163,7 @@ def warm_through_both_workers(server, path):
 def change_in_another_process(server, slug, code):
     """What a reviewer does in the admin: the ORM save (and its signals) of editorial_admin's actions."""
     return manage("shell", "-v0", "-c", "from datetime import timedelta; from django.utils import timezone; "
+                  "from conditions.publishing import publish_as_imported; "
                   f"from conditions.models import Condition; page = Condition.objects.get(slug={slug!r}); {code}",
                   env=server.env).stdout  # fmt: skip
 
@@ -189,7 +191,8 @@ def test_every_worker_stops_serving_a_page_taken_off_the_site_at_once(two_worker
         change_in_another_process(
             server,
             "occipital-neuralgia",
-            "page.status = 'published'; page.published_at = timezone.now() + timedelta(seconds=6); page.save(); "
+            "page.published_at = timezone.now() + timedelta(seconds=6); "
+            "page = publish_as_imported(page, name='Arif Hussain', credentials='DO'); "
             "print(page.published_at.timestamp())",
         )
     )
@@ -269,8 +272,7 @@ def test_restoring_an_unpublished_version_retires_the_last_good_copies(client):
     with reversion.create_revision():
         condition = ConditionFactory(name="Whiplash", status=Status.DRAFT)
     with reversion.create_revision():
-        condition.status = Status.PUBLISHED
-        condition.save()
+        publish_as_imported(condition, name="Arif Hussain", credentials="DO")
     visit(client, "/conditions/")
     visit(client, condition.get_absolute_url())
 

@@ -10,10 +10,10 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
-from conditions.citations import bibtex, files, medline, ris
-from conditions.citations.importer import CitationImporter
-from conditions.citations.records import problems
+from citations import bibtex, files, medline, ris
 from conditions.models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
+from importing.articles import problems
+from importing.citations import CitationImporter
 
 from .factories import ConditionArticleFactory, ConditionFactory, ResearchArticleFactory
 

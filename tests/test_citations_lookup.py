@@ -8,8 +8,8 @@ from urllib.error import HTTPError, URLError
 
 import pytest
 
-from conditions.citations import lookup
 from conditions.models import ArticleAuthor, ResearchArticle, Status
+from importing import lookup
 
 from .factories import ResearchArticleFactory
 

@@ -14,10 +14,10 @@ from django.contrib.sites.models import Site
 from django.core.management import call_command
 from django.utils import timezone
 
-from conditions.citations.ama import ama_citation, ama_citation_html, sentence_case
-from conditions.citations.references import link_citations
-from conditions.citations.tokens import keyword_index, normalize_keyword
+from citations.ama import ama_citation, ama_citation_html, sentence_case
+from citations.tokens import keyword_index, normalize_keyword
 from conditions.models import Condition, ResearchArticle, Status
+from conditions.research import link_citations
 
 from .factories import (
     ArticleAuthorFactory,

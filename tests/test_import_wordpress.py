@@ -33,8 +33,8 @@ from conditions.models import (
     TreatmentCategory,
 )
 from conditions.publishing import publish_as_imported
-from conditions.wordpress import blocks, importer, mapping, shortcodes
-from conditions.wordpress.report import ProgressBar
+from importing.wordpress import blocks, importer, mapping, shortcodes
+from importing.wordpress.report import ProgressBar
 
 from .factories import ConditionFactory, ResearchArticleFactory, StaffUserFactory, TreatmentFactory
 

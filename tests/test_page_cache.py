@@ -8,7 +8,7 @@ from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
-from conditions import cache as page_cache
+from clinic import cache as page_cache
 from conditions.models import Condition, Status
 
 from .factories import (

@@ -40,7 +40,7 @@ def test_condition_page_runs_five_queries_whatever_the_number_of_related_items(
     settings.SIDEBAR_ARTICLE_LIMIT = 50
     condition = condition_with(related_count)
     # The condition, its treatment links, its article links, the suggested and cited articles (one query however
-    # many: conditions/citations/references.py), the authors of every article on the page.
+    # many: conditions/research.py), the authors of every article on the page.
     with django_assert_num_queries(5):
         response = client.get(condition.get_absolute_url())
     assert response.status_code == 200
@@ -113,7 +113,7 @@ def test_condition_page_shows_the_seed_layout(client):
     assert "by Arif Hussain, DO" in page and "Next review due" in page
     aside = page[page.index("<aside") : page.index("</aside>")]
     assert "Related Research Articles" in aside
-    # The sidebar cites in AMA style: sentence-case title, NLM journal abbreviation (conditions/citations/ama.py).
+    # The sidebar cites in AMA style: sentence-case title, NLM journal abbreviation (citations/ama.py).
     assert "Hussain A, Erdek M." in aside
     assert "Interventional pain management for failed back surgery syndrome." in aside
     assert "<cite>Pain Pract</cite>. 2014;14(1):64-78." in aside

@@ -10,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from reversion.models import Version
 
-from conditions.backup import create_backup, read_archive
+from clinic.backup import create_backup, read_archive
 from conditions.models import Condition, ConditionArticle, ResearchArticle, Status
 from conditions.previews import make_token
 

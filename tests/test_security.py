@@ -16,9 +16,9 @@ from pathlib import Path
 import django
 import pytest
 
+from clinic.media import random_name
 from clinic.storages import MediaStorage
 from clinic.views import serve_media
-from conditions.uploads import random_name
 
 from .conftest import PASSWORD
 from .factories import ConditionFactory, StaffUserFactory
@@ -296,7 +296,7 @@ def test_an_s3_bucket_is_used_when_one_is_configured():
 
     without = settings_in_subprocess(["STORAGES", "CKEDITOR_5_FILE_STORAGE"])
     assert without["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
-    assert without["CKEDITOR_5_FILE_STORAGE"] == "conditions.uploads.RandomNameStorage"
+    assert without["CKEDITOR_5_FILE_STORAGE"] == "clinic.media.RandomNameStorage"
 
 
 def test_media_are_not_served_by_django_in_production(client, production):

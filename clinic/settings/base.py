@@ -46,9 +46,12 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    # This project: the site itself (cache, media, backups, health), its content, the people, imports.
+    "clinic",
     "conditions",
     "clinicians",
     "accounts",
+    "importing",
 ]
 
 MIDDLEWARE = [
@@ -64,7 +67,7 @@ MIDDLEWARE = [
     "clinic.middleware.AdminContentSecurityPolicyMiddleware",
     # Anonymous visitors get cached public pages: after the HTTPS redirect, inside the CSP middleware (a copy
     # never stores the policy header: every response gets its own).
-    "conditions.cache.PageCacheMiddleware",
+    "clinic.cache.PageCacheMiddleware",
     # A view that cannot reach the database answers the cached page or a branded 503 (handler500 does the rest).
     "clinic.middleware.DatabaseUnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -105,7 +108,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "conditions.context_processors.site",
+                "clinic.context_processors.site",
             ],
         },
     },
@@ -316,7 +319,7 @@ CKEDITOR_5_UPLOAD_FILE_TYPES = ["jpeg", "jpg", "png", "gif", "webp"]
 CKEDITOR_5_MAX_FILE_SIZE = MAX_IMAGE_UPLOAD_MB
 # Uploads get random names; the uploader's file name never reaches the server's disk or the page.
 CKEDITOR_5_FILE_STORAGE = (
-    "clinic.storages.EditorUploadStorage" if AWS_STORAGE_BUCKET_NAME else "conditions.uploads.RandomNameStorage"
+    "clinic.storages.EditorUploadStorage" if AWS_STORAGE_BUCKET_NAME else "clinic.media.RandomNameStorage"
 )
 # CKEDITOR_5_IMAGE_CLEANUP stays off: it deletes every file whose basename any <img src> names.
 
@@ -387,7 +390,7 @@ CSRF_COOKIE_HTTPONLY = True
 
 # --- Cache ---------------------------------------------------------------------------------------------
 # One cache shared by every process of the site, never per-process memory: a page withdrawn in the admin must
-# vanish from every gunicorn worker at once (conditions/cache.py keeps its generation number here).
+# vanish from every gunicorn worker at once (clinic/cache.py keeps its generation number here).
 # - Redis when REDIS_URL is set: shared by every app server (several machines need it).
 # - Otherwise files in CACHE_DIR: shared by the processes of one machine, nothing to install. Not the database
 #   cache: the last good copies must outlive a database outage, and on SQLite every cache write would take the
@@ -413,7 +416,7 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
-# Rendered public pages (conditions/cache.py): emptied whenever content changes, so the lifetime only bounds
+# Rendered public pages (clinic/cache.py): emptied whenever content changes, so the lifetime only bounds
 # memory. The "last good" copy of each page is what visitors get while the database is down.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off

@@ -1,8 +1,8 @@
-"""`{% load citations %}`: AMA citations in templates (conditions/citations/ama.py)."""
+"""`{% load citations %}`: AMA citations in templates (citations/ama.py)."""
 
 from django import template
 
-from conditions.citations.ama import ama_citation_html
+from citations.ama import ama_citation_html
 
 register = template.Library()
 

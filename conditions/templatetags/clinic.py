@@ -4,7 +4,7 @@ from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
 
-from conditions.citations.references import link_citations
+from conditions.research import link_citations
 from conditions.sanitize import clean_html
 from conditions.structured_data import breadcrumb_list
 
@@ -16,7 +16,7 @@ def rich_text(value, references=None):
     """Render stored rich text. Sanitized again on the way out: the allowlist, not `|safe`, decides.
 
     `{{ page.overview|rich_text:page.references }}` turns [cite:slug] tokens into superscript reference numbers
-    (conditions/citations/references.py); without references, or for an unknown slug, a token is dropped.
+    (conditions/research.py); without references, or for an unknown slug, a token is dropped.
     """
     html = link_citations(clean_html(value), references)
     return mark_safe(html)  # noqa: S308 - the allowlist's output plus fixed <sup><a href="#ref-N"> markup

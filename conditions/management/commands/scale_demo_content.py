@@ -10,8 +10,8 @@ from itertools import cycle
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from clinic.cache import bump_generation
 from conditions import demo_content
-from conditions.cache import bump_generation
 from conditions.models import Condition, ConditionArticle, ConditionTreatment, Status
 
 EXAMPLE_MARK = "-example-"

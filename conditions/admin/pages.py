@@ -1,0 +1,208 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from conditions import publishing
+from conditions.models import (
+    ArticleAuthor,
+    Condition,
+    ConditionArticle,
+    ConditionTreatment,
+    ResearchArticle,
+    Treatment,
+)
+from conditions.page_state import state_of
+from conditions.readability import TARGET_GRADE, measure
+
+from .citations import CitationAdminViews
+from .workflow import PublishableAdmin
+
+
+class ReviewDueFilter(admin.SimpleListFilter):
+    title = _("medical review")
+    parameter_name = "review"
+
+    def lookups(self, request, model_admin):
+        return [("overdue", _("Overdue")), ("due-soon", _("Due within 30 days")), ("never", _("Never reviewed"))]
+
+    def queryset(self, request, queryset):
+        match self.value():
+            case "overdue":
+                return queryset.review_overdue()
+            case "due-soon":
+                return queryset.review_due_within(30)
+            case "never":
+                return queryset.filter(last_reviewed__isnull=True)
+        return queryset
+
+
+class OwnerFilter(admin.SimpleListFilter):
+    title = _("owner")
+    parameter_name = "owner"
+
+    def lookups(self, request, model_admin):
+        return [("me", _("My pages"))]
+
+    def queryset(self, request, queryset):
+        return queryset.filter(owner=request.user) if self.value() == "me" else queryset
+
+
+class ReviewedAdmin(PublishableAdmin):
+    """Pages with a medical review cycle (conditions and treatments)."""
+
+    publication_fields = ("publication_state", "published_at", "owner", "last_reviewed", "next_review_due")
+    publisher_only_fields = ("published_at", "next_review_due")
+    actions = [*PublishableAdmin.actions, "mark_reviewed"]
+    readonly_fields = ("readability", "last_reviewed")
+
+    @admin.display(description=_("reading level"))
+    def reading_grade(self, obj):
+        result = measure(*obj.patient_text())
+        if result.too_hard:
+            return format_html('<strong class="readability-hard">{} ⚠</strong>', result.grade)
+        return result.grade
+
+    @admin.display(description=_("readability (updated on save)"))
+    def readability(self, obj):
+        if obj is None or obj.pk is None:
+            return _("Shown after the first save.")
+        result = measure(*obj.patient_text())
+        verdict = (
+            _("Too hard for many patients: aim for grade %(target)s or below.") % {"target": TARGET_GRADE}
+            if result.too_hard
+            else _("Good: most patients can read this.")
+        )
+        hardest = format_html_join(
+            "", "<li><strong>{}</strong> — {}</li>", ((grade, sentence) for grade, sentence in result.hardest)
+        )
+        return format_html(
+            '<p class="{}">Flesch–Kincaid grade <strong>{}</strong> · {} words · about {} min to read. {}</p>{}',
+            "readability-hard" if result.too_hard else "readability-ok",
+            result.grade,
+            result.words,
+            result.minutes,
+            verdict,
+            format_html("<p>{}</p><ol>{}</ol>", _("Hardest sentences (grade):"), hardest) if result.hardest else "",
+        )
+
+    @admin.display(description=_("review due"), ordering="next_review_due")
+    def review_due(self, obj):
+        if obj.next_review_due is None:
+            return "—"
+        if obj.is_review_overdue:
+            return format_html('<strong class="review-overdue">{} ({})</strong>', obj.next_review_due, _("overdue"))
+        return obj.next_review_due
+
+    @admin.action(permissions=["publish"], description=_("Sign off selected live pages as medically reviewed…"))
+    def mark_reviewed(self, request, queryset):
+        """A periodic review: the reviewer confirms the live pages as shown; each gets a sign-off in their name."""
+        pages = list(queryset.filter(status="published", draft_of__isnull=True))
+        if "confirm" not in request.POST:
+            rows = [
+                {"page": page, "digest": state_of(page).digest(), "changes": [], "note": page.reviewed_by or "—"}
+                for page in pages
+            ]
+            return self._confirmation(
+                request, pages, "mark_reviewed", _("Sign off as medically reviewed"),
+                _("You confirm, in your name, that these live pages are medically correct as they are now. The next "
+                  "review becomes due after the review interval."),
+                _("Sign off as reviewed"), rows,
+            )  # fmt: skip
+        seen, count = self._seen_digests(request), 0
+        for page in pages:
+            try:
+                publishing.sign_off(page, request.user, seen_digest=seen.get(str(page.pk), "-"))
+            except publishing.ContentChanged:
+                messages.warning(
+                    request, _("“%(item)s” changed after you looked at it: not signed off.") % {"item": page}
+                )
+            except ValidationError as error:
+                messages.error(request, " ".join(error.messages))
+            else:
+                count += 1
+        self.message_user(
+            request, ngettext("%d page signed off as reviewed.", "%d pages signed off as reviewed.", count) % count
+        )
+        return None
+
+
+class ConditionTreatmentInline(admin.TabularInline):
+    model = ConditionTreatment
+    extra = 0
+    autocomplete_fields = ("treatment",)
+    fields = ("position", "treatment", "note")
+    verbose_name_plural = _("treatment options (grouped by category on the page, in this order)")
+
+
+class ConditionArticleInline(admin.TabularInline):
+    model = ConditionArticle
+    extra = 0
+    autocomplete_fields = ("article",)
+    fields = ("position", "article")
+    verbose_name_plural = _("related research articles (sidebar, in this order)")
+
+
+@admin.register(Condition)
+class ConditionAdmin(ReviewedAdmin):
+    list_display = (
+        "name", "is_live", "status", "body_region", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
+    )  # fmt: skip
+    list_filter = ("status", "body_region", ReviewDueFilter, OwnerFilter)
+    search_fields = ("name", "alternate_names", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    date_hierarchy = "updated_at"
+    inlines = (ConditionTreatmentInline, ConditionArticleInline)
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region")}),
+        (_("Page sections"), {"fields": ("overview", "symptoms", "causes", "diagnosis", "treatment_notes")}),
+        (_("When to see a doctor"), {"fields": ("when_to_see_doctor", "urgent_warning")}),
+        (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": ("collapse",)}),
+        (_("Readability"), {"fields": ("readability",)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
+    )
+
+
+@admin.register(Treatment)
+class TreatmentAdmin(ReviewedAdmin):
+    list_display = (
+        "name", "is_live", "status", "category", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
+    )  # fmt: skip
+    list_filter = ("status", "category", ReviewDueFilter, OwnerFilter)
+    search_fields = ("name", "summary")
+    prepopulated_fields = {"slug": ("name",)}
+    fieldsets = (
+        (None, {"fields": ("name", "slug", "category", "summary", "body")}),
+        (_("Readability"), {"fields": ("readability",)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
+    )
+
+
+class ArticleAuthorInline(admin.TabularInline):
+    model = ArticleAuthor
+    extra = 0
+    fields = ("position", "family_name", "given_names", "credentials")
+
+
+@admin.register(ResearchArticle)
+class ResearchArticleAdmin(PublishableAdmin):
+    list_display = ("title", "is_live", "status", "journal", "year", "doi", "updated_at")
+    list_filter = ("status", "year", "conditions")
+    search_fields = ("title", "doi", "pmid", "journal", "authors__family_name")
+    prepopulated_fields = {"slug": ("title",)}
+    autocomplete_fields = ("treatments",)
+    inlines = (ArticleAuthorInline,)
+    fieldsets = (
+        (None, {"fields": ("title", "slug")}),
+        (_("Citation"), {"fields": ("journal", "journal_abbreviation", "year", "volume", "issue", "pages")}),
+        (_("Identifiers and link"), {"fields": ("doi", "pmid", "url")}),
+        (None, {"fields": ("abstract", "keywords", "treatments")}),
+        (_("Publication"), {"fields": PublishableAdmin.publication_fields}),
+    )
+    # "Import citations" on the list, "Fill empty fields from DOI/PMID" on the form (citations/).
+    change_list_template = "admin/conditions/researcharticle/change_list.html"
+    change_form_template = "admin/conditions/researcharticle/change_form.html"
+
+    def get_urls(self):
+        return [*CitationAdminViews(self).urls(), *super().get_urls()]

@@ -1,0 +1,83 @@
+"""The medical review cycle of a page: when it was last signed off and when it is due again."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .publishing import Status
+
+
+def add_months(day, months):
+    """`day` plus whole months; the 29th–31st fall back to the month's last day (29 Feb 2028 + 12 = 28 Feb 2029)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (day.day, 30, 29, 28):
+        try:
+            return day.replace(year=year, month=month, day=min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+class ReviewedQuerySet(models.QuerySet):
+    def review_overdue(self, today=None):
+        return self.filter(status=Status.PUBLISHED, next_review_due__lt=today or timezone.localdate())
+
+    def review_due_within(self, days, today=None):
+        today = today or timezone.localdate()
+        return self.filter(
+            status=Status.PUBLISHED, next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days)
+        )
+
+
+class Reviewed(models.Model):
+    """Medical review: when the page was last signed off, and when it is due again (who: its `signoff`)."""
+
+    # The day of the latest sign-off (conditions.publishing.sign_off); kept here for filters and the constraint.
+    last_reviewed = models.DateField(_("last reviewed"), null=True, blank=True, editable=False)
+    next_review_due = models.DateField(
+        _("next review due"),
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text=_("Left empty, it is set to the review interval (12 months by default) after the last review."),
+    )
+    # The due date each reminder was sent for, so a daily cron job sends each reminder once per review cycle.
+    review_reminder_sent_for = models.DateField(null=True, blank=True, editable=False)
+    overdue_notice_sent_for = models.DateField(null=True, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.last_reviewed and not self.next_review_due:
+            self.next_review_due = add_months(self.last_reviewed, settings.REVIEW_INTERVAL_MONTHS)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_review_overdue(self):
+        return self.next_review_due is not None and self.next_review_due < timezone.localdate()
+
+    @property
+    def reviewed_by(self):
+        """ "Arif Hussain, DO", from the latest sign-off (needs `signoff` loaded: select_related)."""
+        return self.signoff.reviewer_line if self.signoff_id else ""
+
+    def clean(self):
+        super().clean()
+        if self.last_reviewed and self.next_review_due and self.next_review_due < self.last_reviewed:
+            raise ValidationError({"next_review_due": _("The next review cannot be due before the last review.")})
+
+
+def review_dates_in_order(prefix):
+    return models.CheckConstraint(
+        condition=Q(next_review_due__isnull=True)
+        | Q(last_reviewed__isnull=True)
+        | Q(next_review_due__gte=models.F("last_reviewed")),
+        name=f"{prefix}_review_due_after_last_review",
+    )

@@ -1,0 +1,174 @@
+"""Import a citation file: each record is new, a duplicate or an error; the new ones are written in one transaction.
+
+Duplicates follow the one rule of importing/articles.py, against every article on the site (drafts too) and the
+earlier records of the same file, so importing a file twice creates nothing the second time. A duplicate is never
+changed; it is only linked to the conditions named for the import when it is not linked yet.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+
+import reversion
+from django.db import transaction
+from django.db.models import Max
+from django.urls import reverse
+
+from conditions.models import ConditionArticle, ResearchArticle, Status
+from conditions.publishing import can_publish, editable_target, publish, sign_off
+
+from .articles import DuplicateIndex, Known, create_article, problems
+
+NEW, DUPLICATE, ERROR = "new", "duplicate", "error"
+
+
+@dataclass
+class Outcome:
+    record: object  # ParsedRecord
+    status: str
+    detail: str = ""
+    slug: str = ""  # new: the address the article gets
+    existing_pk: int | None = None  # duplicate of an article on the site
+    article: ResearchArticle | None = None  # new, once written
+
+    @property
+    def url(self):
+        return reverse("conditions:article-detail", kwargs={"slug": self.slug}) if self.slug else ""
+
+    def line(self):
+        if self.status == NEW:
+            return f"{self.status:<10} {self.record.label} -> {self.url}"
+        return f"{self.status:<10} {self.record.label}: {self.detail}"
+
+
+class ImportFailed(Exception):
+    """Writing stopped on an unexpected error; the transaction was rolled back, nothing was imported."""
+
+
+def summary(outcomes):
+    counts = Counter(outcome.status for outcome in outcomes)
+    errors = counts[ERROR]
+    duplicates = counts[DUPLICATE]
+    return (
+        f"{counts[NEW]} new, {duplicates} duplicate{'s' if duplicates != 1 else ''}, "
+        f"{errors} error{'s' if errors != 1 else ''}."
+    )
+
+
+class CitationImporter:
+    """`publish`: new articles go live, signed off in the name of `user`, who must be a medical reviewer (else
+    they are drafts). Links added to a live condition by someone who may not publish go to its draft copy."""
+
+    def __init__(self, citation_file, *, conditions=(), publish=True, user=None):
+        self.file = citation_file
+        self.conditions = list(conditions)
+        self.user = user if user is not None and user.is_authenticated else None
+        self.publish = publish and can_publish(self.user, ResearchArticle)
+        self.outcomes = None
+
+    # --- Planning: nothing is written -------------------------------------------------------------------
+
+    def plan(self):
+        """Classify every record (one query for the site's articles). Safe to call for a dry run or a preview."""
+        index = DuplicateIndex.of_site()
+        outcomes = []
+        for record in self.file.records:
+            if record.error:
+                outcomes.append(Outcome(record, ERROR, record.error))
+                continue
+            citation = record.citation
+            if problem := problems(citation):
+                outcomes.append(Outcome(record, ERROR, problem))
+                continue
+            match, reason = index.find(citation)
+            if match is not None and match.where == "site":
+                detail = f"already on the site as “{match.title}” ({reason})"
+                outcomes.append(Outcome(record, DUPLICATE, detail, existing_pk=match.key))
+            elif match is not None:
+                outcomes.append(Outcome(record, DUPLICATE, f"repeats record {match.key} of this file ({reason})"))
+            else:
+                index.add(
+                    Known("file", record.number, citation.title, citation.doi.casefold(), citation.pmid, citation.year)
+                )
+                outcomes.append(Outcome(record, NEW, slug=index.new_slug(citation.title)))
+        self.outcomes = outcomes
+        return outcomes
+
+    # --- Writing: all or nothing --------------------------------------------------------------------------
+
+    def run(self, progress=None):
+        """Write the new articles (and links to the conditions) in one transaction; return the outcomes."""
+        outcomes = self.outcomes if self.outcomes is not None else self.plan()
+        current = None
+        try:
+            with transaction.atomic(), reversion.create_revision():
+                reversion.set_comment(f"Imported from {self.file.name}")
+                if self.user is not None:
+                    reversion.set_user(self.user)
+                self._targets = self._link_targets()
+                links = self._existing_links()
+                for done, outcome in enumerate(outcomes, start=1):
+                    current = outcome
+                    if progress is not None:
+                        progress.update(done, outcome.record.title)
+                    if outcome.status == NEW:
+                        outcome.article = self._create(outcome)
+                        self._link(outcome.article.pk, links)
+                    elif outcome.status == DUPLICATE and outcome.existing_pk:
+                        if linked := self._link(outcome.existing_pk, links):
+                            outcome.detail += f"; linked to {', '.join(linked)}"
+                self._sign_off_changed_live_pages()
+        except Exception as error:
+            where = current.record.label if current is not None else self.file.name
+            raise ImportFailed(f"{where}: {error}. Nothing was imported.") from error
+        finally:
+            if progress is not None:
+                progress.close()
+        return outcomes
+
+    def _create(self, outcome):
+        article = create_article(outcome.record.citation, outcome.slug, owner=self.user)
+        if self.publish:
+            article = publish(article, self.user, note=f"Published on import of {self.file.name}")
+        return article
+
+    def _link_targets(self):
+        """{condition pk: the page the links go to}: the condition itself, or the draft copy of a live one when the
+        importer may not publish it (conditions.publishing.editable_target)."""
+        return {condition.pk: editable_target(condition, self.user) for condition in self.conditions}
+
+    def _sign_off_changed_live_pages(self):
+        """A reviewer who added articles to a live page signs that change off (every live change has a sign-off)."""
+        for condition in self.conditions:
+            target = self._targets[condition.pk]
+            if target.pk in self._changed and target.status == Status.PUBLISHED and not target.draft_of_id:
+                sign_off(target, self.user, note=f"Related articles added from {self.file.name}")
+
+    def _existing_links(self):
+        self._changed = set()
+        if not self.conditions:
+            return {}
+        targets = [self._targets[condition.pk] for condition in self.conditions]
+        rows = ConditionArticle.objects.filter(condition__in=targets)
+        links = {target.pk: set() for target in targets}
+        for condition_id, article_id in rows.values_list("condition_id", "article_id"):
+            links[condition_id].add(article_id)
+        self._next_position = {
+            row["condition_id"]: (row["last"] or 0) + 1
+            for row in rows.values("condition_id").annotate(last=Max("position")).order_by()
+        }
+        return links
+
+    def _link(self, article_pk, links):
+        """Append the article to each condition's list when it is not on it yet; the names of those conditions."""
+        linked = []
+        for condition in self.conditions:
+            target = self._targets[condition.pk]
+            if article_pk in links[target.pk]:
+                continue
+            position = self._next_position.get(target.pk, 0)
+            ConditionArticle.objects.create(condition=target, article_id=article_pk, position=position)
+            self._next_position[target.pk] = position + 1
+            links[target.pk].add(article_pk)
+            self._changed.add(target.pk)
+            linked.append(condition.name if target is condition else f"{condition.name} (draft copy)")
+        return linked
