@@ -36,7 +36,7 @@ class CitationFileError(Exception):
 
 
 def max_bytes():
-    return int(getattr(settings, "CITATION_IMPORT_MAX_MB", 10)) * 1024 * 1024
+    return int(settings.CITATION_IMPORT_MAX_MB) * 1024 * 1024
 
 
 def size_text(size):

@@ -1,7 +1,10 @@
 from django.apps import AppConfig
 from django.core.management.color import no_style
+from django.core.signals import request_finished
 from django.db import connections
 from django.db.models.signals import post_migrate
+
+from .middleware import clear_request_id
 
 
 def reset_site_id_sequence(using, **kwargs):
@@ -30,4 +33,5 @@ class ClinicConfig(AppConfig):
         from .cache import watch  # noqa: PLC0415
 
         watch(Redirect, Site)  # old addresses and the site's domain appear on public pages
+        request_finished.connect(clear_request_id, dispatch_uid="clinic-clear-request-id")
         post_migrate.connect(reset_site_id_sequence, dispatch_uid="clinic-reset-site-sequence")

@@ -42,6 +42,8 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
+from .requests import is_anonymous_read
+
 logger = logging.getLogger("clinic.cache")
 
 GENERATION_KEY = "pagecache:generation"
@@ -216,12 +218,7 @@ def cached_view_params(request):
 
 
 def is_cacheable_request(request):
-    return (
-        request.method in ("GET", "HEAD")
-        and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
-        and len(request.META.get("QUERY_STRING", "")) <= MAX_PATH_LENGTH
-    )
+    return is_anonymous_read(request) and len(request.META.get("QUERY_STRING", "")) <= MAX_PATH_LENGTH
 
 
 def understood_query(request, **values):

@@ -11,6 +11,8 @@ from contextvars import ContextVar
 
 from django.conf import settings
 
+from .requests import is_anonymous_read
+
 PRIMARY = "default"
 REPLICA = "replica"
 
@@ -52,10 +54,6 @@ class ReplicaMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        allowed = (
-            request.method in ("GET", "HEAD")
-            and settings.SESSION_COOKIE_NAME not in request.COOKIES
-            and not request.path.startswith((f"/{settings.ADMIN_URL}", "/ckeditor5/", "/readyz"))
-        )
+        allowed = is_anonymous_read(request) and request.path != "/readyz"  # readiness checks the primary
         with replica_reads(allowed):
             return self.get_response(request)

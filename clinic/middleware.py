@@ -11,12 +11,12 @@ from django.conf import settings
 from django.contrib.admin import ModelAdmin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import BadRequest, ObjectDoesNotExist, ValidationError
-from django.core.signals import request_finished
 from django.db import models
 from django.http import Http404
 
 from .log import request_id_var
 from .outage import is_database_unavailable, outage_response
+from .requests import is_staff_path
 
 request_logger = logging.getLogger("clinic.request")
 
@@ -64,15 +64,9 @@ class RequestLogMiddleware:
         return response
 
 
-def _clear_request_id(**kwargs):
+def clear_request_id(**kwargs):
+    """request_finished receiver (connected in ClinicConfig.ready): log lines after a request carry no stale id."""
     request_id_var.set("-")
-
-
-request_finished.connect(_clear_request_id, dispatch_uid="clinic-clear-request-id")
-
-
-def admin_path_prefixes():
-    return (f"/{settings.ADMIN_URL}", "/ckeditor5/", "/reset/")
 
 
 class AdminContentSecurityPolicyMiddleware:
@@ -89,7 +83,7 @@ class AdminContentSecurityPolicyMiddleware:
 
     def __call__(self, request):
         response = self.get_response(request)
-        if request.path.startswith(admin_path_prefixes()):
+        if is_staff_path(request):
             if not hasattr(response, "_csp_config"):  # a view's own csp_override wins
                 response._csp_config = settings.SECURE_CSP_ADMIN
             response.setdefault("X-Robots-Tag", "noindex, nofollow")

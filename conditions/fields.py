@@ -5,10 +5,15 @@ from django_ckeditor_5.fields import CKEditor5Field
 from .sanitize import clean_html, is_blank_html
 
 
+def stored_html(value):
+    """What a RichTextField stores for `value`: the sanitized HTML, or "" when it shows nothing (CKEditor's
+    `<p>&nbsp;</p>`). Importers compare with it before saving, so an unchanged page is not saved again."""
+    return "" if is_blank_html(value) else clean_html(value)
+
+
 class RichTextField(CKEditor5Field):
     def pre_save(self, model_instance, add):
-        value = getattr(model_instance, self.attname)
-        cleaned = "" if is_blank_html(value) else clean_html(value)
+        cleaned = stored_html(getattr(model_instance, self.attname))
         setattr(model_instance, self.attname, cleaned)
         return cleaned
 

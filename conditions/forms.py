@@ -15,20 +15,16 @@ class ConditionFilterForm(forms.Form):
 
 
 class ResearchFilterForm(forms.Form):
+    # The querysets are set in __init__: published() reads the clock, which must be the request's, not the moment
+    # the server started (a page published since would be missing from the choices).
     condition = forms.ModelChoiceField(
-        label=_("Condition"),
-        queryset=Condition.objects.published().only("name", "slug").order_by("name"),
-        to_field_name="slug",
-        required=False,
+        label=_("Condition"), queryset=Condition.objects.none(), to_field_name="slug", required=False,
         empty_label=_("All conditions"),
-    )
+    )  # fmt: skip
     treatment = forms.ModelChoiceField(
-        label=_("Treatment"),
-        queryset=Treatment.objects.published().only("name", "slug").order_by("name"),
-        to_field_name="slug",
-        required=False,
+        label=_("Treatment"), queryset=Treatment.objects.none(), to_field_name="slug", required=False,
         empty_label=_("All treatments"),
-    )
+    )  # fmt: skip
     year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False, empty_value=None)
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -41,6 +37,8 @@ class ResearchFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["condition"].queryset = Condition.objects.published().only("name", "slug").order_by("name")
+        self.fields["treatment"].queryset = Treatment.objects.published().only("name", "slug").order_by("name")
         years = ResearchArticle.objects.published().exclude(year=None).order_by("-year").values_list("year", flat=True)
         self.fields["year"].choices = [("", _("All years")), *((year, year) for year in years.distinct())]
 

@@ -14,6 +14,8 @@ from datetime import date, datetime
 from django.db.models.fields.files import FieldFile
 from reversion.models import Version
 
+from .fields import RichTextField, stored_html
+
 
 @dataclass
 class PageState:
@@ -60,6 +62,16 @@ def state_of(page):
     for relation in model.copied_m2m:
         state.rows[relation] = sorted((pk,) for pk in getattr(page, relation).values_list("pk", flat=True))
     return state
+
+
+def state_with(page, rows):
+    """The state `page` will have once saved as it is in memory (rich text as the field stores it), with `rows`."""
+    fields = {}
+    for content_field in type(page).content_fields():
+        value = content_field.value_from_object(page)
+        is_rich_text = isinstance(content_field, RichTextField)
+        fields[content_field.attname] = _normalized(stored_html(value) if is_rich_text else value)
+    return PageState(type(page), fields, rows)
 
 
 def state_of_version(version):

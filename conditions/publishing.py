@@ -237,7 +237,7 @@ def preview_links_revoked(page):
 # --- Restoring old versions, recovering deleted pages ----------------------------------------------------------
 
 
-def _apply_state(target, state):
+def apply_state(target, state):
     """Write a PageState's content onto `target` (saved) and replace its linked rows. Rows naming something that no
     longer exists are skipped; their descriptions are returned."""
     for attname, value in state.fields.items():
@@ -294,7 +294,7 @@ def restore(page, version, user):
             "version": _version_label(version), "where": where, "user": user.get_username(),
         }  # fmt: skip
         with recorded(user, comment):
-            skipped = _apply_state(target, state)
+            skipped = apply_state(target, state)
     return target, skipped
 
 
@@ -329,5 +329,5 @@ def recover(model, version, user):
     }  # fmt: skip
     with transaction.atomic(), recorded(user, comment):
         page.save(force_insert=True)
-        skipped = _apply_state(page, state)
+        skipped = apply_state(page, state)
     return page, skipped

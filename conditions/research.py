@@ -6,7 +6,7 @@ articles with a keyword equal to the condition's name or one of its "also called
 group. Pinned articles are never suggested again. Treatment pages show the articles linked to the treatment.
 
 **References.** Articles cited inline with `[cite:slug]` are numbered in order of first citation across the page's
-sections in page order (`cited_fields`); then the page's own related articles that are not cited inline (the pinned
+sections in page order (`sections`); then the page's own related articles that are not cited inline (the pinned
 articles of a condition, the linked articles of a treatment) continue the numbering. Automatic suggestions are
 never references. A token whose slug names no published article is dropped from the page (the admin refuses
 unknown slugs on save; a draft article's number appears once it is published).
@@ -172,7 +172,7 @@ def condition_research(condition):
     limit = settings.SIDEBAR_ARTICLE_LIMIT
     related = [link.article for link in condition.published_article_links]
     pinned = related[:limit]
-    slugs = cited_slugs(*(getattr(condition, name) for name in condition.cited_fields))
+    slugs = cited_slugs(*(getattr(condition, name) for name in condition.sections))
     room = limit - len(pinned)
     priority = None
     if room > 0:
@@ -212,7 +212,7 @@ def condition_research(condition):
 def treatment_research(treatment):
     """The sidebar (linked articles, newest first) and References of a treatment page: at most three queries."""
     related = list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
-    slugs = cited_slugs(*(getattr(treatment, name) for name in treatment.cited_fields))
+    slugs = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
     cited = {}
     if slugs:
         by_pk = {article.pk: article for article in related}

@@ -42,10 +42,9 @@ KINDS = {
 }
 # Every text field a word may be found in, for the SQLite fallback.
 FALLBACK_FIELDS = {
-    "conditions": ("name", "alternate_names", "summary", "overview", "symptoms", "causes", "diagnosis"),
-    "treatments": ("name", "summary", "body"),
-    "articles": ("title", "abstract", "journal"),
-}
+    kind: tuple(name for names in model.search_weights.values() for name in names)
+    for kind, (model, _title_fields, _snippet) in KINDS.items()
+}  # the same fields as PostgreSQL's vectors
 
 
 def uses_postgres():

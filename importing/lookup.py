@@ -29,11 +29,11 @@ class LookupFailed(Exception):
 
 
 def timeout():
-    return float(getattr(settings, "CITATION_LOOKUP_TIMEOUT", 5))
+    return float(settings.CITATION_LOOKUP_TIMEOUT)
 
 
 def user_agent():
-    contact = getattr(settings, "CITATION_LOOKUP_CONTACT", "") or settings.DEFAULT_FROM_EMAIL
+    contact = settings.CITATION_LOOKUP_CONTACT or settings.DEFAULT_FROM_EMAIL
     return f"ClinicCMS/1.0 (citation look-up; mailto:{contact})"
 
 

@@ -24,7 +24,7 @@ class PendingImportGone(Exception):
 
 
 def folder() -> Path:
-    path = Path(getattr(settings, "CITATION_IMPORT_DIR", "") or Path(tempfile.gettempdir()) / "clinic-citation-imports")
+    path = Path(settings.CITATION_IMPORT_DIR or Path(tempfile.gettempdir()) / "clinic-citation-imports")
     path.mkdir(parents=True, exist_ok=True, mode=0o700)
     return path
 

@@ -14,8 +14,7 @@ pytestmark = [
 ]
 
 TIMEOUT_MS = 10_000
-RICH_TEXT_FIELDS = ("overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor",
-                    "urgent_warning")  # fmt: skip
+RICH_TEXT_FIELDS = Condition.sections
 
 
 def log_in(page, base_url, user):

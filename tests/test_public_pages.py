@@ -5,6 +5,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from conditions.forms import ResearchFilterForm
 from conditions.models import Status, TreatmentCategory
 
 from .factories import (
@@ -238,6 +239,16 @@ def test_research_index_filters_by_condition_and_year_and_paginates(client, sett
     assert second.status_code == 200
     assert client.get("/research/?page=99").status_code == 404
     assert client.get("/research/?page=abc").status_code == 404
+
+
+def test_a_page_published_after_the_server_started_is_a_choice_of_the_research_filter(client):
+    """The filter's choices are read per request: factories backdate pages, so a page published *now* shows it."""
+    assert ResearchFilterForm  # the form's module is loaded (the server started) before the page is published
+    condition = ConditionFactory(slug="new-page", name="New page", published_at=timezone.now())
+    ConditionArticleFactory(condition=condition, article=ResearchArticleFactory(title="About the new page"))
+    page = html(client.get("/research/?condition=new-page"))
+    assert "not recognised" not in page and "About the new page" in page
+    assert '<option value="new-page" selected>' in page
 
 
 @pytest.mark.parametrize("query", ["condition=nope", "year=abc", "year=1066"])  # NUL: 400, tests/test_hardening.py

@@ -256,6 +256,14 @@ REVIEW_REMINDER_DAYS = int(os.environ.get("REVIEW_REMINDER_DAYS", "30"))
 # Signed preview links for reviewers outside the admin stay valid this many days.
 PREVIEW_LINK_MAX_AGE_DAYS = int(os.environ.get("PREVIEW_LINK_MAX_AGE_DAYS", "14"))
 
+# Citation imports (importing/): the largest file accepted, where an upload waits between the admin's preview and
+# its confirmation (at most an hour; with several app servers, a folder they share; empty: the system's temp folder),
+# and the Crossref/NCBI look-ups' timeout and contact address (default DEFAULT_FROM_EMAIL).
+CITATION_IMPORT_MAX_MB = int(os.environ.get("CITATION_IMPORT_MAX_MB", "10"))
+CITATION_IMPORT_DIR = os.environ.get("CITATION_IMPORT_DIR", "")
+CITATION_LOOKUP_TIMEOUT = float(os.environ.get("CITATION_LOOKUP_TIMEOUT", "5"))
+CITATION_LOOKUP_CONTACT = os.environ.get("CITATION_LOOKUP_CONTACT", "")
+
 # How many related research articles a condition page's sidebar shows at most.
 SIDEBAR_ARTICLE_LIMIT = int(os.environ.get("SIDEBAR_ARTICLE_LIMIT", "8"))
 RESEARCH_PAGE_SIZE = 20

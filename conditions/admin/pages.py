@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
@@ -25,14 +26,15 @@ class ReviewDueFilter(admin.SimpleListFilter):
     parameter_name = "review"
 
     def lookups(self, request, model_admin):
-        return [("overdue", _("Overdue")), ("due-soon", _("Due within 30 days")), ("never", _("Never reviewed"))]
+        soon = _("Due within %(days)d days") % {"days": settings.REVIEW_REMINDER_DAYS}
+        return [("overdue", _("Overdue")), ("due-soon", soon), ("never", _("Never reviewed"))]
 
     def queryset(self, request, queryset):
         match self.value():
             case "overdue":
                 return queryset.review_overdue()
             case "due-soon":
-                return queryset.review_due_within(30)
+                return queryset.review_due_within()
             case "never":
                 return queryset.filter(last_reviewed__isnull=True)
         return queryset
@@ -156,8 +158,7 @@ class ConditionAdmin(ReviewedAdmin):
     inlines = (ConditionTreatmentInline, ConditionArticleInline)
     fieldsets = (
         (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region")}),
-        (_("Page sections"), {"fields": ("overview", "symptoms", "causes", "diagnosis", "treatment_notes")}),
-        (_("When to see a doctor"), {"fields": ("when_to_see_doctor", "urgent_warning")}),
+        (_("Page sections, in the order patients read them"), {"fields": Condition.sections}),
         (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": ("collapse",)}),
         (_("Readability"), {"fields": ("readability",)}),
         (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),

@@ -15,6 +15,7 @@ from clinic.media import ImageUploadValidator, hero_image_path
 
 from ..fields import RichTextField
 from ..sanitize import is_blank_html
+from .indexes import search_vector_index, trigram_index
 from .publishing import UNVERSIONED, Publishable, PublishableQuerySet, Status, publishing_constraints
 from .research import ResearchArticle, check_citations
 from .review import Reviewed, ReviewedQuerySet, review_dates_in_order
@@ -70,16 +71,14 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
 @reversion.register(follow=("condition_treatments", "condition_articles"), exclude=UNVERSIONED)
 class Condition(Publishable, Reviewed):
     detail_url_name = "conditions:condition-detail"
-    search_weights = {
-        "A": ("name", "alternate_names"),
-        "B": ("summary",),
-        "C": ("overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor"),
-    }
-    copied_rows = ("condition_treatments", "condition_articles")
-    #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
-    cited_fields = (
+    #: The page's rich-text sections in the order patients read them: the one declaration that the template's
+    #: order, search, readability, [cite:] references, the admin and the importers follow.
+    sections = (
         "urgent_warning", "overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor",
     )  # fmt: skip
+    search_weights = {"A": ("name", "alternate_names"), "B": ("summary",), "C": sections}
+    copied_rows = ("condition_treatments", "condition_articles")
+    #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -160,6 +159,11 @@ class Condition(Publishable, Reviewed):
             review_dates_in_order("condition"),
             *publishing_constraints("condition"),
         ]
+        indexes = [
+            search_vector_index("condition"),
+            trigram_index("name", "condition"),
+            trigram_index("alternate_names", "condition"),
+        ]
 
     def __str__(self):
         return self.name
@@ -174,10 +178,7 @@ class Condition(Publishable, Reviewed):
 
     def patient_text(self):
         """Everything a patient reads on the page, for the readability check."""
-        return (
-            self.summary, self.overview, self.symptoms, self.causes, self.diagnosis, self.treatment_notes,
-            self.when_to_see_doctor, self.urgent_warning,
-        )  # fmt: skip
+        return (self.summary, *(getattr(self, name) for name in self.sections))
 
     @property
     def alternate_name_list(self):

@@ -132,6 +132,8 @@ class Publishable(models.Model):
     copy while patients keep reading the live page, and a reviewer publishes the copy's changes onto it.
     """
 
+    #: The rich-text sections, in page order (may cite articles with [cite:slug]); see Condition.sections.
+    sections = ()
     #: Reverse relations (inline rows) copied with a draft copy and written back when it is published.
     copied_rows = ()
     #: Many-to-many fields copied likewise.

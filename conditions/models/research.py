@@ -14,6 +14,7 @@ from citations.ama import ama_citation, author_list
 from citations.identifiers import normalize_doi, validate_doi, validate_pmid
 from citations.tokens import cited_slugs, keyword_index
 
+from .indexes import search_vector_index, trigram_index
 from .publishing import UNVERSIONED, Publishable, PublishableQuerySet, publishing_constraints
 
 #: /research/feed/ is the RSS feed, so no article may have the slug "feed".
@@ -89,6 +90,7 @@ class ResearchArticle(Publishable):
             ),
             *publishing_constraints("research"),
         ]
+        indexes = [search_vector_index("research"), trigram_index("title", "research")]
 
     def __str__(self):
         return self.title
@@ -182,7 +184,7 @@ class ArticleAuthor(models.Model):
 
 def check_citations(page):
     """Refuse [cite:slug] tokens naming no research article: one error per field, listing the unknown tokens."""
-    texts = {name: getattr(page, name) or "" for name in page.cited_fields}
+    texts = {name: getattr(page, name) or "" for name in page.sections}
     slugs = cited_slugs(*texts.values())
     if not slugs:
         return

@@ -28,7 +28,9 @@ class ReviewedQuerySet(models.QuerySet):
     def review_overdue(self, today=None):
         return self.filter(status=Status.PUBLISHED, next_review_due__lt=today or timezone.localdate())
 
-    def review_due_within(self, days, today=None):
+    def review_due_within(self, days=None, today=None):
+        """Live pages due for review within `days` (default: REVIEW_REMINDER_DAYS, the reminders' window)."""
+        days = settings.REVIEW_REMINDER_DAYS if days is None else days
         today = today or timezone.localdate()
         return self.filter(
             status=Status.PUBLISHED, next_review_due__gte=today, next_review_due__lte=today + timedelta(days=days)

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from ..fields import RichTextField
 from ..sanitize import is_blank_html
+from .indexes import search_vector_index, trigram_index
 from .publishing import UNVERSIONED, Publishable, PublishableQuerySet, Status, publishing_constraints
 from .research import check_citations
 from .review import Reviewed, ReviewedQuerySet, review_dates_in_order
@@ -37,8 +38,9 @@ class TreatmentQuerySet(PublishableQuerySet, ReviewedQuerySet):
 class Treatment(Publishable, Reviewed):
     detail_url_name = "conditions:treatment-detail"
     #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
-    cited_fields = ("body",)
-    search_weights = {"A": ("name",), "B": ("summary",), "C": ("body",)}
+    #: The page's rich-text sections (see Condition.sections).
+    sections = ("body",)
+    search_weights = {"A": ("name",), "B": ("summary",), "C": sections}
 
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(
@@ -61,13 +63,14 @@ class Treatment(Publishable, Reviewed):
         verbose_name_plural = _("treatments")
         permissions = [("publish_treatment", "Can publish treatments and set review dates")]
         constraints = [review_dates_in_order("treatment"), *publishing_constraints("treatment")]
+        indexes = [search_vector_index("treatment"), trigram_index("name", "treatment")]
 
     def __str__(self):
         return self.name
 
     def patient_text(self):
         """Everything a patient reads on the page, for the readability check."""
-        return (self.summary, self.body)
+        return (self.summary, *(getattr(self, name) for name in self.sections))
 
     @property
     def category_label(self):

@@ -1,8 +1,6 @@
-from datetime import timedelta
-
 from django import template
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
 
 from conditions.models import Condition, ResearchArticle, Status, Treatment
 
@@ -16,13 +14,16 @@ def change_url(page):
 @register.inclusion_tag("admin/conditions/review_panel.html", takes_context=True)
 def review_panel(context):
     """The admin index's short panel: pages waiting for a reviewer, and medical reviews overdue or due soon."""
-    today = timezone.localdate()
-    soon = today + timedelta(days=30)
     waiting, overdue, due_soon = [], [], []
     for model in (Condition, Treatment, ResearchArticle):
         waiting += [(page, change_url(page)) for page in model.objects.filter(status=Status.REVIEW)]
     for model in (Condition, Treatment):
-        pages = model.objects.filter(status=Status.PUBLISHED, next_review_due__lte=soon).order_by("next_review_due")
-        for page in pages:
-            (overdue if page.next_review_due < today else due_soon).append((page, change_url(page)))
-    return {"waiting": waiting, "overdue": overdue, "due_soon": due_soon, "request": context.get("request")}
+        overdue += [(page, change_url(page)) for page in model.objects.review_overdue().order_by("next_review_due")]
+        due_soon += [(page, change_url(page)) for page in model.objects.review_due_within().order_by("next_review_due")]
+    return {
+        "waiting": waiting,
+        "overdue": overdue,
+        "due_soon": due_soon,
+        "days": settings.REVIEW_REMINDER_DAYS,
+        "request": context.get("request"),
+    }

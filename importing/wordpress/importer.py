@@ -25,6 +25,7 @@ from django.db import DatabaseError, transaction
 from django.utils.text import slugify
 
 from citations.identifiers import normalize_doi, validate_doi, validate_pmid
+from conditions.fields import stored_html
 from conditions.models import (
     BodyRegion,
     Condition,
@@ -37,7 +38,6 @@ from conditions.models import (
 )
 from conditions.page_state import content_digest
 from conditions.publishing import publish
-from conditions.sanitize import clean_html, is_blank_html
 from conditions.slugs import unique_slug, unused_by
 from importing.articles import DuplicateIndex, Known, create_article
 
@@ -95,11 +95,6 @@ def describe(error: ValidationError) -> str:
     if hasattr(error, "message_dict"):
         return "; ".join(f"{name}: {' '.join(messages)}" for name, messages in error.message_dict.items())
     return " ".join(error.messages)
-
-
-def stored_html(value: str) -> str:
-    """What a RichTextField stores for `value` (see conditions/fields.py), to compare before saving."""
-    return "" if is_blank_html(value) else clean_html(value)
 
 
 def shorten(text: str, limit: int = 80) -> str:

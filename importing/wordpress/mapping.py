@@ -20,11 +20,11 @@ import re
 from dataclasses import dataclass, field
 
 from citations.records import Author, Citation
-from conditions.models import BodyRegion, TreatmentCategory
+from conditions.models import BodyRegion, Condition, TreatmentCategory
 
 from .blocks import BulletList, Heading, Other, Paragraph, plain, to_blocks
 
-TEXT_FIELDS = ("overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor", "urgent_warning")
+TEXT_FIELDS = Condition.sections  # what a WordPress page can fill: every section of a condition
 
 # Headings, matched against the whole heading text (lower case, without the trailing colon).
 SECTION_HEADINGS = [

@@ -31,7 +31,7 @@ class Command(BaseCommand):
             "--days", type=int, default=settings.REVIEW_REMINDER_DAYS, help="How far ahead counts as due soon."
         )
 
-    def handle(self, *args, send_reminders=False, days=30, **options):
+    def handle(self, *args, send_reminders=False, days=None, **options):
         today = timezone.localdate()
         overdue, due_soon = [], []
         for model in (Condition, Treatment):

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from clinic.cache import bump_generation
-from conditions import demo_content
+from conditions.management.commands.load_demo_content import read_demo_data
 from conditions.models import Condition, ConditionArticle, ConditionTreatment, Status
 
 EXAMPLE_MARK = "-example-"
@@ -40,7 +40,7 @@ class Command(BaseCommand):
     def handle(self, *args, conditions, **options):
         if conditions < 0:
             raise CommandError("--conditions must be 0 or more.")
-        demo_slugs = [item["slug"] for item in demo_content.CONDITIONS]
+        demo_slugs = [item["slug"] for item in read_demo_data()[2]["conditions"]]
         sources = list(
             Condition.objects.published()
             .filter(slug__in=demo_slugs)
