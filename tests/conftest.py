@@ -3,9 +3,7 @@ import shutil
 
 import pytest
 
-from .factories import StaffUserFactory
-
-PASSWORD = "correct horse battery staple"
+from .factories import PASSWORD, StaffUserFactory  # noqa: F401 - PASSWORD: the factories' password
 
 
 @pytest.fixture(autouse=True)

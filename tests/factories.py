@@ -24,6 +24,8 @@ from conditions.models import (
 )
 from conditions.publishing import publish_as_imported
 
+PASSWORD = "correct horse battery staple"
+
 
 class PublishedFactory(factory.django.DjangoModelFactory):
     """Published pages carry a medical sign-off, as the database requires (made as a draft, then signed off)."""
@@ -134,7 +136,7 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"staff{n}")
     email = factory.LazyAttribute(lambda user: f"{user.username}@clinic.example")
     is_staff = True
-    password = factory.django.Password("correct horse battery staple")
+    password = factory.django.Password(PASSWORD)
 
     @factory.post_generation
     def role(self, create, extracted, **kwargs):

@@ -6,6 +6,7 @@ Not a test module: tests import from here, never from each other.
 import re
 from html.parser import HTMLParser
 from io import BytesIO
+from pathlib import Path
 
 from django.contrib.messages import get_messages
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -14,6 +15,9 @@ from django.urls import reverse
 from PIL import Image
 
 from conditions.models import Condition, ResearchArticle
+
+#: The test files the suite writes itself (citation exports, a WordPress export, images).
+TEST_FILES = Path(__file__).parent / "fixtures"
 
 
 class _AdminFormScraper(HTMLParser):

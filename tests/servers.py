@@ -4,7 +4,9 @@ Never the shared cluster on 5432: `ThrowawayPostgres` runs its own `initdb` clus
 so a test may stop and start it at will. Everything is stopped by the process id this code started.
 """
 
+import json
 import os
+import secrets
 import shutil
 import signal
 import socket
@@ -151,3 +153,28 @@ def manage(*args, env, timeout=300):
     if result.returncode != 0:
         raise RuntimeError(f"manage.py {' '.join(args)} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return result
+
+
+def settings_in_subprocess(names, settings_module="clinic.settings.prod", **environment):
+    """{name: value} of `names` as `settings_module` computes them with `environment` added."""
+    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env.update(
+        DJANGO_SETTINGS_MODULE=settings_module,
+        SECRET_KEY=secrets.token_urlsafe(50),
+        LOG_LEVEL="WARNING",
+        **environment,
+    )
+    code = (
+        "import json; from django.conf import settings; "
+        f"print(json.dumps({{name: getattr(settings, name, None) for name in {names!r}}}, default=str))"
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", code],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout.strip().splitlines()[-1])
