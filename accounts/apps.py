@@ -7,6 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = "Accounts and security"
 
     def ready(self):
-        from . import checks  # registers the system checks
+        from . import checks  # noqa: PLC0415 - registers the system checks once apps are ready
+        from .roles import sync_roles  # noqa: PLC0415 - uses the auth models
 
         post_migrate.connect(checks.sync_site_domain, sender=self, dispatch_uid="accounts-sync-site-domain")
+        # After every migrate the role groups are exactly what accounts/roles.py declares.
+        post_migrate.connect(sync_roles, sender=self, dispatch_uid="accounts-sync-roles")

@@ -3,6 +3,7 @@
 import re
 
 from django.conf import settings
+from django.contrib.sites.models import Site
 from django.core import checks
 from django.db import DatabaseError, connections
 
@@ -35,8 +36,6 @@ def check_site_domain(app_configs=None, **kwargs):
 # Tagged "database": Django runs it only when asked to (`check --deploy --database default`), as it reads a table.
 @checks.register(checks.Tags.database, deploy=True)
 def check_site_row(app_configs=None, databases=None, **kwargs):
-    from django.contrib.sites.models import Site
-
     if "default" not in (databases or ()):
         return []
     try:
@@ -68,7 +67,6 @@ def check_trusted_proxy_count(app_configs=None, **kwargs):
 
 def sync_site_domain(using="default", **kwargs):
     """After `migrate`: a Site row still on a placeholder domain takes SITE_DOMAIN (a domain set in the admin stays)."""
-    from django.contrib.sites.models import Site
 
     if is_placeholder(settings.SITE_DOMAIN):
         return

@@ -1,6 +1,7 @@
 from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp import user_has_device
 
 # Staff holding any of these may publish medical content or manage accounts: the accounts two-factor protects.
 PRIVILEGED_PERMISSIONS = (
@@ -54,7 +55,6 @@ class SecurityPolicy(models.Model):
 
 def two_factor_needed(user):
     """Staff who set up an authenticator always use it; privileged staff must when the policy says so."""
-    from django_otp import user_has_device
 
     if user_has_device(user, confirmed=True):
         return True

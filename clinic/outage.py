@@ -14,6 +14,8 @@ from django.http import HttpResponse
 from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
+from clinic.cache import cached_copy
+
 logger = logging.getLogger("clinic.outage")
 
 try:  # psycopg's pool raises PoolTimeout when no connection comes within OPTIONS["pool"]["timeout"] seconds
@@ -39,7 +41,6 @@ def is_database_unavailable(exception):
 
 def outage_response(request, exception):
     """The cached copy of the page if there is one, else the branded 503 with Retry-After."""
-    from clinic.cache import cached_copy  # the page cache imports models; keep this module import-light
 
     logger.error(
         "Database unavailable: %s",

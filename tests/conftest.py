@@ -2,6 +2,9 @@ import os
 import shutil
 
 import pytest
+from django.core.cache import caches
+from django.core.management import call_command
+from playwright.sync_api import sync_playwright
 
 from .factories import PASSWORD, StaffUserFactory  # noqa: F401 - PASSWORD: the factories' password
 
@@ -16,10 +19,15 @@ def media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts with an empty cache: no page rendered by an earlier test is served from it."""
-    from django.core.cache import caches
 
     for cache in caches.all():
         cache.clear()
+
+
+@pytest.fixture
+def demo_clinic(db):
+    """The demo clinic (conditions/demo/), loaded as `make run` loads it."""
+    call_command("load_demo_content", verbosity=0)
 
 
 @pytest.fixture
@@ -64,7 +72,6 @@ def browser():
         if os.environ.get("REQUIRE_BROWSER") == "1":
             pytest.fail(f"REQUIRE_BROWSER=1 but Chromium is not at {CHROMIUM} (apt-get install -y chromium)")
         pytest.skip(f"Chromium not found at {CHROMIUM}: browser tests need `apt-get install -y chromium`")
-    from playwright.sync_api import sync_playwright
 
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"

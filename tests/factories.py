@@ -1,15 +1,15 @@
 """factory_boy factories: published content by default, so tests say `status=Status.DRAFT` when they mean it."""
 
 from datetime import timedelta
-from importlib import import_module
 
 import factory
 import reversion
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
+from accounts.roles import sync_roles
 from conditions.models import (
     ArticleAuthor,
     BodyRegion,
@@ -86,6 +86,20 @@ class ResearchArticleFactory(PublishedFactory):
         if create and extracted:
             self.treatments.set(extracted)
 
+    @factory.post_generation
+    def authors(self, create, extracted, **kwargs):
+        """`authors=2`: two made-up authors; `authors=[("Hussain", "Arif", "DO"), ("Erdek",)]`: these, in order."""
+        if not create or not extracted:
+            return
+        people = (
+            [(f"Author{self.pk}-{n}", "Arif") for n in range(extracted)] if isinstance(extracted, int) else extracted
+        )
+        for position, person in enumerate(people):
+            family, given, credentials = (*person, "", "")[:3]
+            ArticleAuthor.objects.create(
+                article=self, position=position, family_name=family, given_names=given, credentials=credentials
+            )
+
 
 class ArticleAuthorFactory(factory.django.DjangoModelFactory):
     class Meta:
@@ -144,15 +158,23 @@ class StaffUserFactory(factory.django.DjangoModelFactory):
             self.groups.add(role_group(extracted))
 
 
-ROLES = import_module("conditions.migrations.0002_roles").ROLES
-
-
 def role_group(name):
-    """The role's group as migration 0002 made it; rebuilt if a transactional test's flush removed it."""
-    group, created = Group.objects.get_or_create(name=name)
-    if created:
-        codenames = [permission.split(".") for permission in ROLES[name]]
-        group.permissions.set(
-            [Permission.objects.get(content_type__app_label=app, codename=codename) for app, codename in codenames]
-        )
+    """The role's group as accounts/roles.py declares it (rebuilt if a transactional test's flush removed it)."""
+    group = Group.objects.filter(name=name).first()
+    if group is None:
+        sync_roles()
+        group = Group.objects.get(name=name)
     return group
+
+
+def condition_with_related(count, **kwargs):
+    """A published condition with `count` treatments (in three categories, in the editor's order) and as many
+    articles, each about one of the treatments and with two authors: for pages whose cost must not grow with them."""
+    condition = ConditionFactory(**kwargs)
+    categories = [TreatmentCategory.SURGICAL, TreatmentCategory.INJECTION, TreatmentCategory.ADVANCED]
+    for index in range(count):
+        treatment = TreatmentFactory(category=categories[index % 3])
+        ConditionTreatmentFactory(condition=condition, treatment=treatment, position=index)
+        article = ResearchArticleFactory(treatments=[treatment], authors=2)
+        ConditionArticleFactory(condition=condition, article=article, position=index)
+    return condition

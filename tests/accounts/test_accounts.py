@@ -12,6 +12,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import SecurityPolicy
+from clinic.settings import base
 
 from ..factories import PASSWORD, StaffUserFactory
 
@@ -62,8 +63,6 @@ def test_passwords_are_hashed_with_argon2(settings):
 
 
 def test_production_hasher_order_puts_argon2_first():
-    from clinic.settings import base
-
     assert base.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
 
 

@@ -11,16 +11,15 @@ import extruct
 import pytest
 import rispy
 from django.contrib.sites.models import Site
-from django.core.management import call_command
 from django.utils import timezone
 
 from citations.ama import ama_citation, ama_citation_html, sentence_case
 from citations.tokens import keyword_index, normalize_keyword
 from conditions.models import Condition, ResearchArticle, Status
 from conditions.research import link_citations
+from conditions.templatetags.clinic import rich_text
 
 from ..factories import (
-    ArticleAuthorFactory,
     ConditionArticleFactory,
     ConditionFactory,
     ConditionTreatmentFactory,
@@ -47,18 +46,16 @@ def hussain(**kwargs):
         doi="10.1111/papr.12035",
         pmid="23374545",
         keywords="Failed back surgery syndrome\nSpinal cord stimulation",
+        authors=[("Hussain", "Arif", "DO"), ("Erdek", "Michael", "MD")],
         **kwargs,
     )
-    ArticleAuthorFactory(article=article, family_name="Hussain", given_names="Arif", credentials="DO", position=0)
-    ArticleAuthorFactory(article=article, family_name="Erdek", given_names="Michael", credentials="MD", position=1)
     return ResearchArticle.objects.with_authors().get(pk=article.pk)
 
 
 # --- AMA -------------------------------------------------------------------------------------------------
 
 
-def test_the_demo_article_cites_exactly_like_the_example(client):
-    call_command("load_demo_content", verbosity=0)
+def test_the_demo_article_cites_exactly_like_the_example(client, demo_clinic):
     article = ResearchArticle.objects.with_authors().get(doi="10.1111/papr.12035")
     assert ama_citation(article) == EXAMPLE
     page = client.get(article.get_absolute_url()).content.decode()
@@ -77,9 +74,10 @@ def test_html_citation_has_the_same_text_as_the_plain_one():
 
 
 def test_more_than_six_authors_become_the_first_three_and_et_al():
-    article = ResearchArticleFactory(title="A trial", doi="", journal_abbreviation="")
-    for position, name in enumerate(["Kumar", "Taylor", "Jacques", "Eldabe", "Meglio", "Molet", "Thomson"]):
-        ArticleAuthorFactory(article=article, family_name=name, given_names="K", position=position)
+    names = ["Kumar", "Taylor", "Jacques", "Eldabe", "Meglio", "Molet", "Thomson"]
+    article = ResearchArticleFactory(
+        title="A trial", doi="", journal_abbreviation="", authors=[(n, "K") for n in names]
+    )
     article = ResearchArticle.objects.with_authors().get(pk=article.pk)
     assert ama_citation(article) == "Kumar K, Taylor K, Jacques K, et al. A trial. Pain Practice. 2014;14(1):64-78."
 
@@ -301,8 +299,6 @@ def test_tokens_inside_links_or_attributes_are_never_rewritten():
 
 
 def test_rich_text_without_references_drops_tokens(client):
-    from conditions.templatetags.clinic import rich_text
-
     assert str(rich_text("<p>Text[cite:whatever] here.</p>")) == "<p>Text here.</p>"
 
 
@@ -403,13 +399,10 @@ def test_condition_page_with_suggestions_and_citations_runs_five_queries(client,
     ConditionTreatmentFactory(condition=condition, treatment=scs)
     slugs = []
     for index in range(count):
-        pinned = ResearchArticleFactory()
-        ArticleAuthorFactory(article=pinned)
+        pinned = ResearchArticleFactory(authors=1)
         ConditionArticleFactory(condition=condition, article=pinned, position=index)
-        suggested = ResearchArticleFactory(treatments=[scs] if index % 2 else [], keywords="Sciatica")
-        ArticleAuthorFactory(article=suggested)
-        cited = ResearchArticleFactory()
-        ArticleAuthorFactory(article=cited)
+        ResearchArticleFactory(treatments=[scs] if index % 2 else [], keywords="Sciatica", authors=1)  # suggested
+        cited = ResearchArticleFactory(authors=1)
         slugs.append(cited.slug)
     Condition.objects.filter(pk=condition.pk).update(
         overview="<p>" + " ".join(f"Fact[cite:{slug}]." for slug in slugs) + "</p>"
@@ -427,9 +420,8 @@ def test_treatment_page_with_citations_runs_five_queries(client, count, django_a
     slugs = []
     for _ in range(count):
         ConditionTreatmentFactory(treatment=treatment)
-        ArticleAuthorFactory(article=ResearchArticleFactory(treatments=[treatment]))
-        cited = ResearchArticleFactory()
-        ArticleAuthorFactory(article=cited)
+        ResearchArticleFactory(treatments=[treatment], authors=1)
+        cited = ResearchArticleFactory(authors=1)
         slugs.append(cited.slug)
     treatment.body = "<p>" + " ".join(f"Fact[cite:{slug}]." for slug in slugs) + "</p>"
     treatment.save()
@@ -465,7 +457,7 @@ def test_research_index_ignores_bad_treatment_or_sort_with_a_message(client, que
 def test_research_index_runs_a_constant_number_of_queries(client, count, django_assert_num_queries):
     scs = TreatmentFactory(slug="scs")
     for _ in range(count):
-        ArticleAuthorFactory(article=ResearchArticleFactory(treatments=[scs]))
+        ResearchArticleFactory(treatments=[scs], authors=1)
     # The chosen treatment, the year choices, the count, the page of articles, their authors, and the condition and
     # treatment choices of the filter form as it is drawn.
     with django_assert_num_queries(7):

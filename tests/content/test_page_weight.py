@@ -5,19 +5,13 @@ import re
 
 import pytest
 from django.contrib.staticfiles import finders
-from django.core.management import call_command
 
 pytestmark = pytest.mark.django_db
 
 BUDGET_BYTES = 60 * 1024  # HTML + CSS + JS + fonts, compressed
 
 
-@pytest.fixture
-def clinic(db):
-    call_command("load_demo_content", verbosity=0)
-
-
-def test_the_condition_page_transfers_under_60_kb_compressed(client, clinic):
+def test_the_condition_page_transfers_under_60_kb_compressed(client, demo_clinic):
     html = client.get("/conditions/post-laminectomy-syndrome/").content
     assets = re.findall(rb'(?:href|src)="/static/([^"]+)"', html)
     assert assets, "the page links its stylesheet"
@@ -30,7 +24,7 @@ def test_the_condition_page_transfers_under_60_kb_compressed(client, clinic):
 
 @pytest.mark.parametrize("url", ["/", "/conditions/", "/conditions/post-laminectomy-syndrome/", "/treatments/",
                                  "/research/", "/search/?q=back"])  # fmt: skip
-def test_public_pages_need_no_javascript_and_no_web_fonts(client, clinic, url):
+def test_public_pages_need_no_javascript_and_no_web_fonts(client, demo_clinic, url):
     html = client.get(url).content.decode()
     scripts = re.findall(r"<script\b[^>]*>", html)
     assert all('type="application/ld+json"' in tag for tag in scripts), scripts

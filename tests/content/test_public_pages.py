@@ -9,29 +9,15 @@ from conditions.forms import ResearchFilterForm
 from conditions.models import Status, TreatmentCategory
 
 from ..factories import (
-    ArticleAuthorFactory,
     ConditionArticleFactory,
     ConditionFactory,
     ConditionTreatmentFactory,
     ResearchArticleFactory,
     TreatmentFactory,
+    condition_with_related,
 )
 
 pytestmark = pytest.mark.django_db
-
-
-def condition_with(related_count, **kwargs):
-    """A published condition with `related_count` treatments (in three categories) and articles (two authors each)."""
-    condition = ConditionFactory(**kwargs)
-    categories = [TreatmentCategory.SURGICAL, TreatmentCategory.INJECTION, TreatmentCategory.ADVANCED]
-    for index in range(related_count):
-        treatment = TreatmentFactory(category=categories[index % 3])
-        ConditionTreatmentFactory(condition=condition, treatment=treatment, position=index)
-        article = ResearchArticleFactory(treatments=[treatment])
-        ArticleAuthorFactory(article=article, position=0)
-        ArticleAuthorFactory(article=article, position=1)
-        ConditionArticleFactory(condition=condition, article=article, position=index)
-    return condition
 
 
 @pytest.mark.parametrize("related_count", [2, 40])
@@ -39,7 +25,7 @@ def test_condition_page_runs_five_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count, settings
 ):
     settings.SIDEBAR_ARTICLE_LIMIT = 50
-    condition = condition_with(related_count)
+    condition = condition_with_related(related_count)
     # The condition, its treatment links, its article links, the suggested and cited articles (one query however
     # many: conditions/research.py), the authors of every article on the page.
     with django_assert_num_queries(5):
@@ -55,8 +41,7 @@ def test_treatment_page_runs_four_queries_whatever_the_number_of_related_items(
     treatment = TreatmentFactory()
     for _ in range(related_count):
         ConditionTreatmentFactory(treatment=treatment)
-        article = ResearchArticleFactory(treatments=[treatment])
-        ArticleAuthorFactory(article=article)
+        ResearchArticleFactory(treatments=[treatment], authors=1)
     with django_assert_num_queries(4):
         response = client.get(treatment.get_absolute_url())
     assert response.status_code == 200
@@ -66,9 +51,8 @@ def test_treatment_page_runs_four_queries_whatever_the_number_of_related_items(
 def test_article_page_runs_four_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count
 ):
-    article = ResearchArticleFactory()
-    for position in range(related_count):
-        ArticleAuthorFactory(article=article, position=position)
+    article = ResearchArticleFactory(authors=related_count)
+    for _ in range(related_count):
         ConditionArticleFactory(article=article)
         article.treatments.add(TreatmentFactory())
     with django_assert_num_queries(4):
@@ -78,7 +62,7 @@ def test_article_page_runs_four_queries_whatever_the_number_of_related_items(
 
 @pytest.mark.parametrize("related_count", [2, 40])
 def test_index_pages_run_a_constant_number_of_queries(client, django_assert_num_queries, related_count):
-    condition_with(related_count)
+    condition_with_related(related_count)
     with django_assert_num_queries(4):  # conditions, treatments, latest articles, their authors
         assert client.get("/").status_code == 200
     with django_assert_num_queries(1):
@@ -101,9 +85,10 @@ def test_condition_page_shows_the_seed_layout(client):
         next_review_due=timezone.localdate() + timedelta(days=355),
         reviewed_by="Arif Hussain, DO",
     )
-    article = ResearchArticleFactory(title="Interventional Pain Management for Failed Back Surgery Syndrome")
-    ArticleAuthorFactory(article=article, family_name="Hussain", given_names="Arif", position=0)
-    ArticleAuthorFactory(article=article, family_name="Erdek", given_names="Michael", position=1)
+    article = ResearchArticleFactory(
+        title="Interventional Pain Management for Failed Back Surgery Syndrome",
+        authors=[("Hussain", "Arif"), ("Erdek", "Michael")],
+    )
     ConditionArticleFactory(condition=condition, article=article)
 
     page = html(client.get("/conditions/post-laminectomy-syndrome/"))
@@ -260,9 +245,10 @@ def test_research_index_ignores_bad_filters_with_a_message(client, query):
 
 
 def test_article_page_shows_citation_and_links(client):
-    article = ResearchArticleFactory(doi="10.1111/papr.12035", pmid="23374545", abstract="First part.\n\nSecond part.")
-    ArticleAuthorFactory(article=article, family_name="Hussain", given_names="Arif", credentials="DO", position=0)
-    ArticleAuthorFactory(article=article, family_name="Erdek", given_names="Michael", credentials="MD", position=1)
+    article = ResearchArticleFactory(
+        doi="10.1111/papr.12035", pmid="23374545", abstract="First part.\n\nSecond part.",
+        authors=[("Hussain", "Arif", "DO"), ("Erdek", "Michael", "MD")],
+    )  # fmt: skip
     page = html(client.get(article.get_absolute_url()))
     assert "Hussain A, Erdek M." in page
     assert "Pain Pract. 2014;14(1):64-78." in page
@@ -322,7 +308,7 @@ def test_health_endpoints(client, django_assert_num_queries):
 
 
 def test_every_public_page_has_a_skip_link_landmarks_and_one_h1(client):
-    condition = condition_with(2)
+    condition = condition_with_related(2)
     treatment = condition.treatments.first()
     article = condition.research_articles.first()
     for url in [

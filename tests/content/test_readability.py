@@ -2,6 +2,7 @@
 
 import pytest
 
+from conditions.models import Condition
 from conditions.readability import measure, plain_text
 
 from ..factories import ConditionFactory, TreatmentFactory
@@ -51,11 +52,6 @@ def test_the_grade_updates_on_save(login, reviewer):
     )
 
 
-def test_demo_pages_read_at_a_patient_level(db):
-    from django.core.management import call_command
-
-    from conditions.models import Condition
-
-    call_command("load_demo_content", verbosity=0)
+def test_demo_pages_read_at_a_patient_level(demo_clinic):
     grades = {condition.name: measure(*condition.patient_text()).grade for condition in Condition.objects.all()}
     assert all(grade <= 9 for grade in grades.values()), grades  # patient education: about grade 6–8

@@ -1,22 +1,16 @@
 """A patient types what they know, spelt as they can, and lands on the right page."""
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 
 from conditions.models import Condition, Status
 
-from ..factories import ArticleAuthorFactory, ConditionFactory, ResearchArticleFactory
+from ..factories import ConditionFactory, ResearchArticleFactory
 
 pytestmark = pytest.mark.django_db
 postgres_only = pytest.mark.skipif(
     connection.vendor != "postgresql", reason="misspelling tolerance uses PostgreSQL's pg_trgm (CI runs it)"
 )
-
-
-@pytest.fixture
-def clinic(db):
-    call_command("load_demo_content", verbosity=0)
 
 
 def first_condition(client, query):
@@ -36,7 +30,7 @@ def first_condition(client, query):
         ("CRPS", "Complex Regional Pain Syndrome"),
     ],
 )
-def test_exact_words_and_alternate_names_land_on_the_right_page(client, clinic, query, expected):
+def test_exact_words_and_alternate_names_land_on_the_right_page(client, demo_clinic, query, expected):
     assert first_condition(client, query) == expected
 
 
@@ -50,14 +44,14 @@ def test_exact_words_and_alternate_names_land_on_the_right_page(client, clinic, 
         ("radiculopaty", None),  # two conditions are radiculopathies: either is right, one must be found
     ],
 )
-def test_misspellings_still_find_the_page(client, clinic, query, expected):
+def test_misspellings_still_find_the_page(client, demo_clinic, query, expected):
     found = first_condition(client, query)
     assert found is not None
     if expected:
         assert found == expected
 
 
-def test_results_are_grouped_by_kind_with_highlighted_snippets(client, clinic):
+def test_results_are_grouped_by_kind_with_highlighted_snippets(client, demo_clinic):
     response = client.get("/search/", {"q": "spinal cord stimulation"})
     results = response.context["results"]
     assert [group.kind for group in results.groups] == ["conditions", "treatments", "articles"]
@@ -73,8 +67,7 @@ def test_drafts_never_appear_in_search(client):
 
 
 def test_articles_are_found_by_author(client):
-    article = ResearchArticleFactory(title="Outcomes after revision surgery")
-    ArticleAuthorFactory(article=article, family_name="Erdek")
+    ResearchArticleFactory(title="Outcomes after revision surgery", authors=[("Erdek",)])
     results = client.get("/search/", {"q": "erdek"}).context["results"]
     assert [a.title for a in results.group("articles").items] == ["Outcomes after revision surgery"]
 

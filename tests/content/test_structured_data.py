@@ -2,9 +2,10 @@
 
 import extruct
 import pytest
-from django.core.management import call_command
 
 from conditions.models import Condition, ResearchArticle, Treatment
+
+from ..factories import ConditionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -37,11 +38,6 @@ REQUIRED = {
 }
 
 
-@pytest.fixture
-def clinic(db):
-    call_command("load_demo_content", verbosity=0)
-
-
 def json_ld(client, url):
     response = client.get(url)
     assert response.status_code == 200
@@ -71,7 +67,7 @@ def by_type(items, kind):
     return [item for item in items if item.get("@type") == kind]
 
 
-def test_condition_page_is_a_medical_web_page_about_a_medical_condition(client, clinic):
+def test_condition_page_is_a_medical_web_page_about_a_medical_condition(client, demo_clinic):
     items = json_ld(client, "/conditions/post-laminectomy-syndrome/")
     check_schema(items)
     (page,) = by_type(items, "MedicalWebPage")
@@ -89,7 +85,7 @@ def test_condition_page_is_a_medical_web_page_about_a_medical_condition(client, 
     ]  # fmt: skip
 
 
-def test_treatment_pages_are_procedures_or_therapies(client, clinic):
+def test_treatment_pages_are_procedures_or_therapies(client, demo_clinic):
     for treatment in Treatment.objects.published():
         items = json_ld(client, treatment.get_absolute_url())
         check_schema(items)
@@ -100,18 +96,18 @@ def test_treatment_pages_are_procedures_or_therapies(client, clinic):
 
 
 @pytest.mark.parametrize("url", ["/", "/conditions/", "/treatments/", "/research/", "/search/?q=back"])
-def test_every_other_public_page_has_valid_json_ld(client, clinic, url):
+def test_every_other_public_page_has_valid_json_ld(client, demo_clinic, url):
     items = json_ld(client, url)
     assert items
     check_schema([item for item in items if item.get("@type") != "ScholarlyArticle"])
 
 
-def test_every_condition_page_parses(client, clinic):
+def test_every_condition_page_parses(client, demo_clinic):
     for condition in Condition.objects.published():
         check_schema(json_ld(client, condition.get_absolute_url()))
 
 
-def test_social_and_seo_tags(client, clinic):
+def test_social_and_seo_tags(client, demo_clinic):
     condition = Condition.objects.get(slug="lumbar-radiculopathy")
     page = client.get(condition.get_absolute_url()).content.decode()
     data = extruct.extract(page, base_url="http://testserver", syntaxes=["opengraph"])["opengraph"][0]
@@ -125,14 +121,12 @@ def test_social_and_seo_tags(client, clinic):
 
 
 def test_json_ld_cannot_break_out_of_its_script(client):
-    from .factories import ConditionFactory
-
     condition = ConditionFactory(name="Pain </script><script>alert(1)</script>", summary="A & B <b>")
     page = client.get(condition.get_absolute_url()).content.decode()
     assert "</script><script>alert(1)" not in page
     assert "\\u003C/script\\u003E" in page
 
 
-def test_research_pages_still_render(client, clinic):
+def test_research_pages_still_render(client, demo_clinic):
     article = ResearchArticle.objects.published().first()
     assert client.get(article.get_absolute_url()).status_code == 200

@@ -16,7 +16,7 @@ from conditions.models import Condition, Status, Treatment, add_months
 from conditions.previews import make_token
 
 from ..factories import ConditionFactory, StaffUserFactory, TreatmentFactory
-from ..helpers import admin_form_data
+from ..helpers import admin_form_data, new_condition_data
 
 pytestmark = pytest.mark.django_db
 
@@ -177,8 +177,6 @@ def test_staff_get_a_preview_link_from_the_admin(login, editor):
 
 
 def test_new_pages_are_owned_by_their_author(login, editor):
-    from .helpers import new_condition_data
-
     client = login(editor)
     assert client.post("/admin/conditions/condition/add/", new_condition_data(client)).status_code == 302
     assert Condition.objects.get().owner == editor

@@ -5,6 +5,7 @@ import html
 import json
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.test import Client
 from django.urls import reverse
@@ -13,6 +14,7 @@ from reversion.models import Version
 from clinic.backup import create_backup, read_archive
 from conditions.models import Condition, ConditionArticle, ResearchArticle, Status
 from conditions.previews import make_token
+from conditions.publishing import publish
 
 from ..factories import (
     ConditionArticleFactory,
@@ -147,7 +149,6 @@ def test_restoring_an_old_version_of_a_live_page_gives_a_draft_copy_and_is_recor
     condition.summary = "The reviewed wording."
     condition.save()
     # (published again by a reviewer)
-    from conditions.publishing import publish
 
     publish(condition, reviewer)
     client = browser_client(editor)
@@ -298,7 +299,6 @@ def test_an_editors_citation_import_changes_a_draft_copy_of_a_live_sidebar_not_t
     client = browser_client(editor)
     url = reverse("admin:conditions_researcharticle_import")
     token = csrf_token_from(client.get(url))
-    from django.core.files.uploadedfile import SimpleUploadedFile
 
     preview = client.post(
         url,

@@ -5,6 +5,7 @@ EndNote, Mendeley and PubMed export them, each with deliberately broken records.
 import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -14,7 +15,7 @@ from conditions.models import ArticleAuthor, ConditionArticle, ResearchArticle, 
 from importing.articles import problems
 from importing.citations import CitationImporter
 
-from ..factories import ConditionArticleFactory, ConditionFactory, ResearchArticleFactory
+from ..factories import ConditionArticleFactory, ConditionFactory, ResearchArticleFactory, StaffUserFactory
 from ..helpers import TEST_FILES
 
 FIXTURES = TEST_FILES / "citations"
@@ -449,16 +450,12 @@ def test_admin_import_links_to_the_chosen_conditions(login, reviewer, settings, 
     ],
 )
 def test_admin_refuses_an_unreadable_file_with_one_sentence(admin_client, content, message):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     response = admin_client.post(IMPORT_URL, {"file": SimpleUploadedFile("refs.ris", content)})
     assert response.status_code == 200 and message in response.content.decode()
     assert "errorlist" in response.content.decode()
 
 
 def test_admin_refuses_a_file_over_the_limit(admin_client, settings):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     settings.CITATION_IMPORT_MAX_MB = 1
     big = SimpleUploadedFile("big.ris", b"TY  - JOUR\n" + b"x" * (1024 * 1024 + 1))
     page = admin_client.post(IMPORT_URL, {"file": big}).content.decode()
@@ -466,8 +463,6 @@ def test_admin_refuses_a_file_over_the_limit(admin_client, settings):
 
 
 def test_a_token_of_another_user_is_refused(login, reviewer, settings, tmp_path):
-    from .factories import StaffUserFactory
-
     settings.CITATION_IMPORT_DIR = tmp_path
     token = upload(login(reviewer), "pubmed_medline.txt").context["token"]
     other = login(StaffUserFactory(role="Medical reviewer"))

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from PIL import Image
 
 from clinic.backup import DATA_FILES, flush_database
 from conditions.models import Condition, ResearchArticle, Treatment
@@ -40,9 +41,8 @@ def fresh_content_types():
 
 
 @pytest.fixture
-def demo_clinic(media_root):
+def real_site(demo_clinic, media_root):
     """The demo clinic plus what a real site has: an uploaded hero image, an image in the text, staff, a redirect."""
-    call_command("load_demo_content", stdout=io.StringIO())
     condition = Condition.objects.published().order_by("pk").first()
     condition.hero_image.save("spine.png", png_file("spine.png"), save=False)
     condition.hero_image_alt = "An X-ray of the lower spine"
@@ -84,7 +84,7 @@ def empty_the_site(media_root):
     shutil.rmtree(media_root, ignore_errors=True)
 
 
-def test_backup_and_restore_round_trip_every_public_page_and_file(client, demo_clinic, media_root, tmp_path):
+def test_backup_and_restore_round_trip_every_public_page_and_file(client, real_site, media_root, tmp_path):
     before = render_site(client)
     files_before = media_files(media_root)
     assert len(files_before) == 2
@@ -95,7 +95,7 @@ def test_backup_and_restore_round_trip_every_public_page_and_file(client, demo_c
     assert archive.stat().st_mode & 0o077 == 0, "the archive holds password hashes: private to its owner"
 
     empty_the_site(media_root)
-    assert not Condition.objects.exists() and client.get(demo_clinic.get_absolute_url()).status_code == 404
+    assert not Condition.objects.exists() and client.get(real_site.get_absolute_url()).status_code == 404
 
     call_command("restore_site", str(archive), stdout=io.StringIO())
 
@@ -110,11 +110,11 @@ def test_backup_and_restore_round_trip_every_public_page_and_file(client, demo_c
     assert Group.objects.get(name="Editor").permissions.exists()
 
 
-def test_restore_refuses_to_overwrite_content_unless_forced(client, demo_clinic, media_root, tmp_path):
+def test_restore_refuses_to_overwrite_content_unless_forced(client, real_site, media_root, tmp_path):
     archive = tmp_path / "clinic.tar.gz"
     call_command("backup_site", str(archive), stdout=io.StringIO())
-    demo_clinic.name = "Changed after the backup"
-    demo_clinic.save()
+    real_site.name = "Changed after the backup"
+    real_site.save()
 
     with pytest.raises(CommandError, match="already holds content"):
         call_command("restore_site", str(archive), stdout=io.StringIO())
@@ -122,7 +122,7 @@ def test_restore_refuses_to_overwrite_content_unless_forced(client, demo_clinic,
 
     call_command("restore_site", str(archive), "--force", stdout=io.StringIO())
     assert not Condition.objects.filter(name="Changed after the backup").exists()
-    assert client.get(demo_clinic.get_absolute_url()).status_code == 200
+    assert client.get(real_site.get_absolute_url()).status_code == 200
 
 
 def tar_with(path, members):
@@ -133,7 +133,7 @@ def tar_with(path, members):
             archive.addfile(info, io.BytesIO(data))
 
 
-def valid_members(tmp_path, demo_clinic):
+def valid_members(tmp_path, real_site):
     archive = tmp_path / "good.tar.gz"
     call_command("backup_site", str(archive), stdout=io.StringIO())
     with tarfile.open(archive) as opened:
@@ -151,8 +151,8 @@ def valid_members(tmp_path, demo_clinic):
     ],
     ids=["foreign file", "path traversal", "bad manifest", "other format", "missing data"],
 )
-def test_a_damaged_or_hostile_archive_is_refused_before_anything_changes(tmp_path, demo_clinic, damage, message):
-    members = damage(valid_members(tmp_path, demo_clinic))
+def test_a_damaged_or_hostile_archive_is_refused_before_anything_changes(tmp_path, real_site, damage, message):
+    members = damage(valid_members(tmp_path, real_site))
     bad = tmp_path / "bad.tar.gz"
     tar_with(bad, members)
     empty_the_site(default_storage.location)
@@ -162,8 +162,8 @@ def test_a_damaged_or_hostile_archive_is_refused_before_anything_changes(tmp_pat
     assert not Path("/etc/cron.d/x").exists()
 
 
-def test_a_restore_that_fails_half_way_leaves_nothing_behind(tmp_path, demo_clinic, media_root):
-    members = valid_members(tmp_path, demo_clinic)
+def test_a_restore_that_fails_half_way_leaves_nothing_behind(tmp_path, real_site, media_root):
+    members = valid_members(tmp_path, real_site)
     rows = json.loads(members[SITE_DATA])
     rows.append({"model": "conditions.condition", "pk": 999999, "fields": {"name": "x", "slug": None}})
     members[SITE_DATA] = json.dumps(rows).encode()
@@ -255,8 +255,6 @@ CRAFTED = {
 
 
 def huge_png():
-    from PIL import Image
-
     buffer = io.BytesIO()
     Image.new("1", (8000, 5001)).save(buffer, format="PNG")
     return buffer.getvalue()
@@ -279,8 +277,8 @@ def with_manifest_counts(members):
 
 
 @pytest.mark.parametrize("craft", CRAFTED.values(), ids=CRAFTED.keys())
-def test_a_crafted_archive_is_refused_with_force_and_changes_nothing(tmp_path, demo_clinic, media_root, craft):
-    members = valid_members(tmp_path, demo_clinic)
+def test_a_crafted_archive_is_refused_with_force_and_changes_nothing(tmp_path, real_site, media_root, craft):
+    members = valid_members(tmp_path, real_site)
     crafted = craft(members)
     if craft is not CRAFTED["rows not matching the manifest"]:
         crafted = with_manifest_counts(crafted)
@@ -297,7 +295,7 @@ def test_a_crafted_archive_is_refused_with_force_and_changes_nothing(tmp_path, d
     assert not Path("/tmp/evil.png").exists() and not (Path(media_root).parent / "evil.png").exists()
 
 
-def test_a_truncated_archive_is_refused_with_force_and_changes_nothing(tmp_path, demo_clinic, media_root):
+def test_a_truncated_archive_is_refused_with_force_and_changes_nothing(tmp_path, real_site, media_root):
     archive = tmp_path / "clinic.tar.gz"
     call_command("backup_site", str(archive), stdout=io.StringIO())
     truncated = tmp_path / "truncated.tar.gz"
@@ -326,10 +324,10 @@ def test_restore_site_exits_non_zero_with_one_readable_line(tmp_path):
     assert line.startswith(f"CommandError: {bad} is not a readable backup archive"), result.stderr
 
 
-def test_a_failed_media_write_puts_the_replaced_files_back(tmp_path, demo_clinic, media_root, monkeypatch):
+def test_a_failed_media_write_puts_the_replaced_files_back(tmp_path, real_site, media_root, monkeypatch):
     archive = tmp_path / "clinic.tar.gz"
     call_command("backup_site", str(archive), stdout=io.StringIO())
-    hero = Path(media_root) / demo_clinic.hero_image.name
+    hero = Path(media_root) / real_site.hero_image.name
     hero.write_bytes(png_file(size=(12, 12)).read())  # changed since the backup: --force replaces it
     before = site_state(media_root)
 

@@ -21,9 +21,12 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
+import redis
+import reversion
 from django.db import OperationalError, connection
 from django.test import Client
 from django.utils import timezone
+from reversion.models import Version
 
 from conditions.models import Status
 from conditions.publishing import publish_as_imported
@@ -115,8 +118,6 @@ def two_workers(request):
             postgres.stop()
             shutil.rmtree(postgres.directory, ignore_errors=True)
         if extra:  # the generation key never expires: remove what this server stored in Redis
-            import redis
-
             client = redis.Redis.from_url(extra["REDIS_URL"])
             for key in client.scan_iter(f"{extra['CACHE_KEY_PREFIX']}:*"):
                 client.delete(key)
@@ -266,8 +267,6 @@ def test_a_database_outage_never_brings_back_a_page_taken_off_the_site(client, t
 @pytest.mark.django_db
 def test_restoring_an_unpublished_version_retires_the_last_good_copies(client):
     """A history restore saves the stored version as it is (a "raw" save, as loaddata and restore_site do)."""
-    import reversion
-    from reversion.models import Version
 
     with reversion.create_revision():
         condition = ConditionFactory(name="Whiplash", status=Status.DRAFT)

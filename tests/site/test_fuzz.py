@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from conditions.models import Condition, Treatment
+from conditions.models import Condition, ResearchArticle, Treatment
 
 from ..factories import ArticleAuthorFactory, ConditionArticleFactory, ConditionFactory, ConditionTreatmentFactory
 from ..helpers import TEST_FILES
@@ -276,8 +276,6 @@ def ris_files(draw):
 
 
 def articles_snapshot():
-    from conditions.models import ResearchArticle
-
     return sorted(ResearchArticle.objects.values_list("slug", "title", "updated_at"))
 
 
@@ -292,8 +290,6 @@ def articles_snapshot():
 @example(content=b"TY  - JOUR\nTI  - " + b"x" * 100_000 + b"\nER  - \n", suffix=".ris")
 @example(content=b"@article{a, title={Unclosed", suffix=".bib")
 def test_a_bad_citation_file_gives_a_clear_error_and_no_half_written_article(db, tmp_path_factory, content, suffix):
-    from conditions.models import ResearchArticle
-
     path = tmp_path_factory.mktemp("citations") / f"library{suffix}"
     path.write_bytes(content)
     before = articles_snapshot()

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils import timezone
 from reversion.models import Version
 
+from citations.bibtex import citation_key
 from conditions.models import Condition, ResearchArticle
 
 from ..factories import (
@@ -273,8 +274,6 @@ def test_braces_at_signs_and_line_breaks_cannot_end_a_bibtex_entry(client, title
 
 
 def article_citation_key(article):
-    from citations.bibtex import citation_key
-
     return citation_key(article)
 
 

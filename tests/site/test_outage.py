@@ -8,17 +8,27 @@ import json
 import os
 import secrets
 import shutil
+import sqlite3
 import tempfile
 
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import OperationalError
+from django.db import OperationalError, connection
+from psycopg_pool import PoolTimeout
 
 from clinic.outage import is_database_unavailable
 from conditions.views import ConditionListView
 
 from ..factories import ConditionFactory
-from ..servers import Gunicorn, ThrowawayPostgres, clean_environment, get, manage, postgres_bindir
+from ..servers import (
+    Gunicorn,
+    ThrowawayPostgres,
+    clean_environment,
+    get,
+    manage,
+    postgres_bindir,
+    settings_in_subprocess,
+)
 
 
 def assert_branded_503(status, headers, body):
@@ -66,15 +76,11 @@ def test_a_logged_in_visitor_whose_session_cannot_be_read_gets_the_503_not_a_500
 
 
 def test_pool_timeouts_count_as_an_outage():
-    from psycopg_pool import PoolTimeout
-
     assert is_database_unavailable(PoolTimeout("couldn't get a connection after 3.00 sec"))
     assert not is_database_unavailable(ValueError("a bug"))
 
 
 def test_production_pools_connections_with_checks_and_short_timeouts():
-    from ..servers import settings_in_subprocess
-
     database = settings_in_subprocess(["DATABASES"], DATABASE_URL="postgres://app@db.internal:5432/clinic")[
         "DATABASES"
     ]["default"]
@@ -87,8 +93,6 @@ def test_production_pools_connections_with_checks_and_short_timeouts():
 
 @pytest.mark.django_db
 def test_a_runaway_query_is_cancelled_and_the_visitor_gets_the_503(client, monkeypatch):
-    from django.db import connection
-
     if connection.vendor != "postgresql":
         pytest.skip("statement_timeout is PostgreSQL's")
     with connection.cursor() as cursor:
@@ -181,8 +185,6 @@ def test_postgres_stops_the_site_answers_503_then_recovers_without_a_restart(sit
 
 
 def test_a_missing_table_on_sqlite_is_a_bug_not_an_outage():
-    import sqlite3
-
     def wrapped(cause):
         error = OperationalError(str(cause))
         error.__cause__ = cause

@@ -9,6 +9,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
@@ -55,8 +56,6 @@ def test_non_staff_upload_is_refused(db, login, media_root):
 
 
 def test_upload_needs_a_csrf_token(media_root, editor):
-    from django.test import Client
-
     client = Client(enforce_csrf_checks=True)
     client.force_login(editor)
     assert upload(client, png_file()).status_code == 403
