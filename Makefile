@@ -48,10 +48,9 @@ restore: $(VENV)/.runtime
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py restore_site "$(FILE)" $(if $(FORCE),--force)
 
-## test: install, lint, check migrations, run the whole suite (REQUIRE_BROWSER=1 makes missing Chromium an error)
-test: $(VENV)/.dev node_modules/.installed
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+## test: install, lint (pre-commit hooks, import contracts), check migrations, run the whole suite
+##       (REQUIRE_BROWSER=1 makes missing Chromium an error)
+test: lint node_modules/.installed
 	DJANGO_SETTINGS_MODULE=clinic.settings.test $(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest -n $(PYTEST_WORKERS) -rs
 
@@ -67,14 +66,16 @@ bench: $(VENV)/.dev
 audit: $(VENV)/.dev bench/audit/node_modules/.installed
 	$(PY) bench/audit.py
 
-## lint: ruff check and format check
+## lint: every pre-commit hook on every file (ruff, django-upgrade, djade, the import contracts); changes nothing
 lint: $(VENV)/.dev
-	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check .
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PRE_COMMIT_HOME="$(CURDIR)/$(VENV)/pre-commit" \
+		$(VENV)/bin/pre-commit run --all-files --show-diff-on-failure
 
+## format: let the hooks rewrite what they can (ruff fixes and formats, django-upgrade, djade)
 format: $(VENV)/.dev
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
+	-PATH="$(CURDIR)/$(VENV)/bin:$$PATH" PRE_COMMIT_HOME="$(CURDIR)/$(VENV)/pre-commit" $(VENV)/bin/pre-commit run --all-files
 
 clean:
 	rm -rf $(VENV) staticfiles test-artifacts

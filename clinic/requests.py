@@ -18,6 +18,6 @@ def is_anonymous_read(request):
     return (
         request.method in ("GET", "HEAD")
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
-        and "HTTP_AUTHORIZATION" not in request.META
+        and "authorization" not in request.headers
         and not is_staff_path(request)
     )

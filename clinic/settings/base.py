@@ -138,7 +138,6 @@ for _database in DATABASES.values():
                 "options": f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '5000'))}",
             }
         )
-DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts -----------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

@@ -43,7 +43,7 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         """Just what the A–Z index and listings show."""
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
-    def for_page(self, sidebar_limit=None):
+    def for_page(self):
         """A condition page in a constant number of queries: the page, its treatments, its articles.
 
         `conditions.research.condition_research` then adds at most two: suggested and cited articles, and the
@@ -188,10 +188,6 @@ class Condition(Publishable, Reviewed):
     def index_letter(self):
         first = self.name[:1].upper()
         return first if first.isalpha() else "#"
-
-    @property
-    def body_region_label(self):
-        return BodyRegion(self.body_region).label
 
     def treatment_groups(self):
         """[(category label, [ConditionTreatment, ...]), ...]: grouped by category in the order the editor gave.

@@ -224,9 +224,3 @@ def columns(nodes, removed: list[str]) -> list[Column]:
     visit(nodes)
     flush()
     return result
-
-
-def strip_shortcodes(content: str) -> str:
-    """All the text and HTML of `content`, every shortcode removed (columns joined in order)."""
-    nodes, _ = parse(content)
-    return render(nodes, []).strip()

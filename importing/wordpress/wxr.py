@@ -48,7 +48,6 @@ class Item:
     name: str  # the slug (post_name)
     link: str
     content: str
-    parent_id: int | None = None
     date_gmt: datetime | None = None
     attachment_url: str = ""
     meta: dict[str, str] = field(default_factory=dict)
@@ -165,7 +164,6 @@ def _item(element, position, wp):
         name=text("post_name").strip(),
         link=text("link", None).strip(),
         content=text("encoded", CONTENT_NAMESPACE).replace("\r\n", "\n").replace("\r", "\n"),
-        parent_id=_int(text("post_parent")) or None,
         date_gmt=_date(text("post_date_gmt")),
         attachment_url=text("attachment_url").strip(),
         meta=meta,

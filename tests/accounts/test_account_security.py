@@ -246,7 +246,7 @@ def through_nginx(client_address, forged_header=None):
     """A browser at `client_address` as the app sees it through deploy/nginx.conf: nginx connects from 127.0.0.1
     and sets X-Forwarded-For to `$proxy_add_x_forwarded_for` (what the client sent, then the address it saw)."""
     forwarded = f"{forged_header}, {client_address}" if forged_header else client_address
-    return Client(enforce_csrf_checks=True, REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR=forwarded)
+    return Client(enforce_csrf_checks=True, REMOTE_ADDR="127.0.0.1", headers={"x-forwarded-for": forwarded})
 
 
 def sign_in(client, username, password):
@@ -284,9 +284,9 @@ def test_a_forged_x_forwarded_for_does_not_dodge_the_lockout(behind_nginx, revie
 def test_without_a_proxy_the_connection_address_counts(settings, reviewer):
     settings.TRUSTED_PROXY_COUNT = 0  # runserver, or gunicorn reached directly: X-Forwarded-For is the client's word
     for n in range(settings.AXES_FAILURE_LIMIT):
-        forged = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR=f"8.8.{n}.8")
+        forged = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7", headers={"x-forwarded-for": f"8.8.{n}.8"})
         sign_in(forged, reviewer.username, "wrong")
-    locked = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7", HTTP_X_FORWARDED_FOR="9.9.9.9")
+    locked = Client(enforce_csrf_checks=True, REMOTE_ADDR="203.0.113.7", headers={"x-forwarded-for": "9.9.9.9"})
     assert sign_in(locked, reviewer.username, PASSWORD).status_code == 429
 
 
