@@ -16,6 +16,7 @@ from contextlib import contextmanager
 
 import reversion
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -44,6 +45,16 @@ class RestoreError(Exception):
 def can_publish(user, model):
     opts = model._meta
     return bool(user and user.is_active and user.has_perm(f"{opts.app_label}.publish_{opts.model_name}"))
+
+
+def reviewer_named(username, model):
+    """The active account `username` that may publish `model` (an import's `--reviewer`), else PermissionDenied."""
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if not can_publish(user, model):
+        raise PermissionDenied(
+            f"no active account named {username} may publish {model._meta.verbose_name_plural} (a medical reviewer)"
+        )
+    return user
 
 
 @contextmanager

@@ -155,9 +155,9 @@ def manage(*args, env, timeout=300):
     return result
 
 
-def settings_in_subprocess(names, settings_module="clinic.settings.prod", **environment):
-    """{name: value} of `names` as `settings_module` computes them with `environment` added."""
-    env = {key: value for key, value in os.environ.items() if key != "DJANGO_ALLOW_ASYNC_UNSAFE"}
+def settings_in_subprocess(names, settings_module="clinic.settings.prod", unset=(), **environment):
+    """{name: value} of `names` as `settings_module` computes them with `environment` added and `unset` removed."""
+    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", *unset}}
     env.update(
         DJANGO_SETTINGS_MODULE=settings_module,
         SECRET_KEY=secrets.token_urlsafe(50),

@@ -1,6 +1,5 @@
 from django.conf import settings
-from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib import admin
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -112,18 +111,7 @@ class ReviewedAdmin(PublishableAdmin):
                   "review becomes due after the review interval."),
                 _("Sign off as reviewed"), rows,
             )  # fmt: skip
-        seen, count = self._seen_digests(request), 0
-        for page in pages:
-            try:
-                publishing.sign_off(page, request.user, seen_digest=seen.get(str(page.pk), "-"))
-            except publishing.ContentChanged:
-                messages.warning(
-                    request, _("“%(item)s” changed after you looked at it: not signed off.") % {"item": page}
-                )
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                count += 1
+        count = self._sign_off_confirmed(request, pages, publishing.sign_off, _("not signed off"))
         self.message_user(
             request, ngettext("%d page signed off as reviewed.", "%d pages signed off as reviewed.", count) % count
         )

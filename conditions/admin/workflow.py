@@ -320,8 +320,24 @@ class PublishableAdmin(HistoryViews, VersionAdmin):
         }
         return TemplateResponse(request, "admin/conditions/action_confirmation.html", context)
 
-    def _seen_digests(self, request):
-        return {key.removeprefix("digest-"): value for key, value in request.POST.items() if key.startswith("digest-")}
+    def _sign_off_confirmed(self, request, pages, sign_off, not_done):
+        """After the confirmation page: `sign_off(page, user, seen_digest=...)` each page as the reviewer saw it
+        (its digest is in the form); a page that changed since, or is not ready, is reported and left alone.
+        Returns how many were signed off."""
+        seen = {key.removeprefix("digest-"): value for key, value in request.POST.items() if key.startswith("digest-")}
+        count = 0
+        for page in pages:
+            try:
+                sign_off(page, request.user, seen_digest=seen.get(str(page.pk), "-"))
+            except publishing.ContentChanged:
+                messages.warning(request, _("“%(item)s” changed after you looked at it: %(what)s. Check it again.")
+                                 % {"item": page, "what": not_done})  # fmt: skip
+            except ValidationError as error:
+                messages.error(request, _("“%(item)s”: %(what)s: %(error)s")
+                               % {"item": page, "what": not_done, "error": " ".join(error.messages)})  # fmt: skip
+            else:
+                count += 1
+        return count
 
     @admin.action(permissions=["publish"], description=_("Sign off and publish selected items…"))
     def publish_selected(self, request, queryset):
@@ -342,18 +358,7 @@ class PublishableAdmin(HistoryViews, VersionAdmin):
                   "changes before you confirm is left for you to check again."),
                 _("Sign off and publish"), rows,
             )  # fmt: skip
-        seen, count = self._seen_digests(request), 0
-        for page in pages:
-            try:
-                publishing.publish(page, request.user, seen_digest=seen.get(str(page.pk), "-"))
-            except publishing.ContentChanged:
-                messages.warning(request, _("“%(item)s” changed after you looked at it: not published. Check it "
-                                            "again.") % {"item": page})  # fmt: skip
-            except ValidationError as error:
-                messages.error(request, _("“%(item)s” was not published: %(error)s")
-                               % {"item": page, "error": " ".join(error.messages)})  # fmt: skip
-            else:
-                count += 1
+        count = self._sign_off_confirmed(request, pages, publishing.publish, _("not published"))
         if count:
             self.message_user(request, ngettext("%d item published.", "%d items published.", count) % count)
         return None

@@ -4,7 +4,6 @@ and the site's own domain in production.
 Each test drives the admin as a browser does: the real forms with their CSRF token (tests/helpers.py).
 """
 
-import json
 import os
 import secrets
 import subprocess
@@ -22,7 +21,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from ..factories import PASSWORD, StaffUserFactory
 from ..helpers import admin_form_data, browser_client, csrf_token_from
-from ..servers import ROOT
+from ..servers import ROOT, settings_in_subprocess
 
 User = get_user_model()
 
@@ -214,20 +213,8 @@ def test_an_administrator_never_sees_anyones_authenticator_secret(administrator,
 
 
 def production_setting(name):
-    """`name` as production computes it (clinic.settings.prod refuses to be imported into this test process)."""
-    env = {key: value for key, value in os.environ.items() if key not in {"DJANGO_ALLOW_ASYNC_UNSAFE", name}}
-    env.update(DJANGO_SETTINGS_MODULE="clinic.settings.prod", SECRET_KEY=secrets.token_urlsafe(50), LOG_LEVEL="ERROR")
-    code = f"import json; from django.conf import settings; print(json.dumps(settings.{name}))"
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", code],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout.strip().splitlines()[-1])
+    """`name` as production computes it by default (clinic.settings.prod refuses to be imported into this process)."""
+    return settings_in_subprocess([name], unset=[name])[name]
 
 
 @pytest.fixture(scope="module")

@@ -11,12 +11,12 @@ midway (rolled back: nothing imported).
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from citations.files import FILE_FORMATS, CitationFileError, read_path, size_text
 from conditions.models import Condition, ResearchArticle
-from conditions.publishing import can_publish
+from conditions.publishing import reviewer_named
 from importing.citations import DUPLICATE, ERROR, NEW, CitationImporter, ImportFailed, summary
 from importing.wordpress.report import ProgressBar
 
@@ -60,14 +60,10 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, file, conditions, dry_run, draft, format, max_size_mb, reviewer, **options):
-        user = None
-        if reviewer:
-            user = get_user_model().objects.filter(username=reviewer, is_active=True).first()
-            if user is None or not can_publish(user, ResearchArticle):
-                raise CommandError(
-                    f"--reviewer {reviewer}: no active account of that name may publish research articles.",
-                    returncode=EXIT_UNREADABLE,
-                )
+        try:
+            user = reviewer_named(reviewer, ResearchArticle) if reviewer else None
+        except PermissionDenied as error:
+            raise CommandError(f"--reviewer: {error}.", returncode=EXIT_UNREADABLE) from None
         found = {
             condition.slug: condition for condition in Condition.objects.filter(slug__in=conditions, draft_of=None)
         }

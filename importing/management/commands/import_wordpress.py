@@ -6,11 +6,11 @@ Exit status: 0 when every item was imported or skipped, 1 when an item had an er
 
 from pathlib import Path
 
-from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from conditions.models import Condition
-from conditions.publishing import can_publish
+from conditions.publishing import reviewer_named
 from importing.wordpress import Importer, ImportOptions, WXRError, read_export
 from importing.wordpress.report import ProgressBar
 
@@ -60,14 +60,10 @@ class Command(BaseCommand):
     def handle(self, *args, export, dry_run, post_types, status, media_dir, reviewer, **options):
         if media_dir is not None and not media_dir.is_dir():
             raise CommandError(f"--media-dir {media_dir} is not a folder.", returncode=EXIT_UNREADABLE)
-        user = None
-        if reviewer:
-            user = get_user_model().objects.filter(username=reviewer, is_active=True).first()
-            if user is None or not can_publish(user, Condition):
-                raise CommandError(
-                    f"--reviewer {reviewer}: no active account of that name may publish conditions.",
-                    returncode=EXIT_UNREADABLE,
-                )
+        try:
+            user = reviewer_named(reviewer, Condition) if reviewer else None
+        except PermissionDenied as error:
+            raise CommandError(f"--reviewer: {error}.", returncode=EXIT_UNREADABLE) from None
         if status == "publish" and user is None:
             raise CommandError(
                 "--status publish needs --reviewer USERNAME: every published page is signed off by a medical reviewer.",
