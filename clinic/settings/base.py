@@ -407,11 +407,11 @@ CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "cache"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis with 0.25 s timeouts and a circuit breaker (clinic/cache_backends.py): a Redis that is down or
+            # hung costs milliseconds; pages are then rendered from the database.
+            "BACKEND": "clinic.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
-            # A Redis that does not answer is skipped quickly (pages are then rendered from the database).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
