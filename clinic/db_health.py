@@ -20,7 +20,9 @@ import threading
 import time
 
 import psycopg
-from django.db import OperationalError, connections
+from django.apps import apps
+from django.conf import settings
+from django.db import DatabaseError, OperationalError, connections, transaction
 
 logger = logging.getLogger("clinic.db_health")
 
@@ -96,3 +98,22 @@ def _replace_pool(alias):
             pool.close(timeout=0)
         except Exception:  # noqa: BLE001 - a pool that cannot even close is being discarded anyway
             logger.warning("Could not close the old connection pool", exc_info=True)
+
+
+def can_serve_pages(alias="default"):
+    """Readiness: a real query on the content table every page reads (`READINESS_MODEL`), cancelled after
+    `READINESS_TIMEOUT_MS`. `SELECT 1` succeeds while that table is locked and every uncached page fails; this does
+    not. False at once while the database is known to be down."""
+    if is_down(alias):
+        return False
+    model = apps.get_model(settings.READINESS_MODEL)
+    connection = connections[alias]
+    try:
+        with transaction.atomic(using=alias):
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SET LOCAL statement_timeout = %s", [int(settings.READINESS_TIMEOUT_MS)])
+            model._base_manager.using(alias).order_by().exists()
+    except DatabaseError:
+        return False
+    return True

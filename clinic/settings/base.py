@@ -432,6 +432,9 @@ PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS"
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
 OUTAGE_RETRY_AFTER_SECONDS = 30
+# /readyz: a real query on this content table, cancelled after this many milliseconds (clinic/db_health.py).
+READINESS_MODEL = "conditions.Condition"
+READINESS_TIMEOUT_MS = int(os.environ.get("READINESS_TIMEOUT_MS", "1000"))
 
 # --- Logs: one JSON object per line on stdout (LOG_FORMAT=text for plain lines), with the request id ---------
 LOGGING = {

@@ -12,6 +12,7 @@ import sqlite3
 import tempfile
 import time
 
+import psycopg
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError, connection
@@ -109,6 +110,19 @@ def test_a_runaway_query_is_cancelled_and_the_visitor_gets_the_503(client, monke
     monkeypatch.setattr("conditions.views.search_site", slow_search)
     response = client.get("/search/?q=back")
     assert_branded_503(response.status_code, response, response.content.decode())
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction holding locks on the table
+def test_readyz_says_unavailable_while_the_content_table_is_locked(client):
+    """`SELECT 1` answered while a lock made every uncached page fail; readiness now reads a content table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("table locks and statement_timeout are PostgreSQL's")
+    assert client.get("/readyz").status_code == 200
+    with psycopg.connect(**connection.get_connection_params() | {"cursor_factory": None}) as other:
+        other.execute("LOCK TABLE conditions_condition IN ACCESS EXCLUSIVE MODE")  # held until this block ends
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["database"] == "unavailable"
+    assert client.get("/readyz").status_code == 200
 
 
 # --- The real thing ----------------------------------------------------------------------------------------
