@@ -33,7 +33,8 @@ run: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	scripts/serve.sh
 
-## loadtest: gunicorn + PostgreSQL (clinic_loadtest, 1,000 conditions) + wrk, 60 s at 64 connections (LOADTEST_SECONDS)
+## loadtest: production gunicorn config + PostgreSQL (clinic_loadtest, 1,000 conditions) + wrk, 60 s at 64 connections
+##           on 127.0.0.1:8000 (LOADTEST_PORT, LOADTEST_SECONDS), cache warmed first
 loadtest: $(VENV)/.runtime
 	scripts/loadtest.sh
 
