@@ -7,10 +7,12 @@ growing intervals (about 1, 3, 7, 15, 31 s), so the longer the outage, the longe
 - The first connection failure marks the database *down* (`mark_down`): from then on opening a connection fails at
   once (`raise_if_down`, called by the `clinic.postgresql` backend), which the outage handler turns into the cached
   copy or the 503 with Retry-After. Queries already running are not affected.
+  Failures are seen where they happen: in a query, or in the pool's own threads (`watched_connection_class`).
+  Requests already waiting for a connection give up within `WAIT_SLICE` seconds (`FailFastPool`).
 - A background thread (one per process and database) then tries a fresh connection every `PROBE_INTERVAL`
-  seconds. The first that succeeds replaces the pool (its backoff schedule is thrown away with it) and marks the
-  database *up*: pages answer 200 within a fraction of a second of PostgreSQL accepting connections, whatever the
-  length of the outage.
+  seconds. The first that succeeds replaces the pool (a failing pool's growing backoff schedule is thrown away with
+  it) and marks the database *up*: pages answer 200 within a fraction of a second of PostgreSQL accepting
+  connections, whatever the length of the outage.
 
 A statement timeout or a lock is not an outage: those fail one request (503), never mark the database down.
 """
@@ -20,6 +22,7 @@ import threading
 import time
 
 import psycopg
+from psycopg_pool import ConnectionPool, PoolTimeout
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connections, transaction
@@ -27,6 +30,7 @@ from django.db import DatabaseError, OperationalError, connections, transaction
 logger = logging.getLogger("clinic.db_health")
 
 PROBE_INTERVAL = 0.2
+WAIT_SLICE = 0.1
 PROBE_CONNECT_TIMEOUT = 1
 # SQLSTATEs of a server that is going away or not there yet: class 08 (connection exception) and 57P01-57P03
 # (admin shutdown, crash shutdown, cannot connect now). A client-side failure (refused, reset) has none.
@@ -34,6 +38,7 @@ OUTAGE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
 
 _down = {}  # alias -> monotonic time it was marked down
 _lock = threading.Lock()
+_connection_classes = {}
 
 
 class DatabaseDown(OperationalError):
@@ -85,6 +90,45 @@ def _probe_until_up(alias):
         since = _down.pop(alias, None)
     if since is not None:
         logger.warning("Database %r answers again after %.1f s", alias, time.monotonic() - since)
+
+
+def watched_connection_class(alias):
+    """A psycopg connection class for `alias`'s pool that marks the database down when the pool cannot connect.
+
+    The pool connects in its own threads and keeps requests waiting (up to its timeout) while it retries; this is
+    how the failure reaches us at once."""
+    if alias not in _connection_classes:
+
+        class WatchedConnection(psycopg.Connection):
+            @classmethod
+            def connect(cls, *args, **kwargs):
+                try:
+                    return super().connect(*args, **kwargs)
+                except psycopg.Error as error:
+                    if is_connection_failure(error):
+                        mark_down(alias, error)
+                    raise
+
+        _connection_classes[alias] = WatchedConnection
+    return _connection_classes[alias]
+
+
+class FailFastPool(ConnectionPool):
+    """psycopg's pool, but a request waiting for a connection gives up as soon as the database is marked down,
+    instead of waiting out the whole timeout: it waits in slices of `WAIT_SLICE` seconds and looks in between."""
+
+    alias = "default"
+
+    def getconn(self, timeout=None):
+        deadline = time.monotonic() + (self.timeout if timeout is None else timeout)
+        while True:
+            raise_if_down(self.alias)
+            remaining = deadline - time.monotonic()
+            try:
+                return super().getconn(timeout=max(0.0, min(WAIT_SLICE, remaining)))
+            except PoolTimeout:
+                if remaining <= WAIT_SLICE:
+                    raise
 
 
 def _replace_pool(alias):

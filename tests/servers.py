@@ -52,11 +52,11 @@ def clean_environment(**extra):
 
 
 class ThrowawayPostgres:
-    def __init__(self, directory):
+    def __init__(self, directory, port=None):
         self.bindir = postgres_bindir()
         self.directory = Path(directory)
         self.data = self.directory / "data"
-        self.port = free_port()
+        self.port = port or free_port()
         # initdb and postgres refuse to run as root: run them as the postgres user then.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 

@@ -20,6 +20,21 @@ class HealthErrorWrapper(DatabaseErrorWrapper):
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
+    def __init__(self, settings_dict, *args, **kwargs):
+        super().__init__(settings_dict, *args, **kwargs)
+        pool = self.settings_dict["OPTIONS"].get("pool")
+        if isinstance(pool, dict):
+            pool.setdefault("connection_class", db_health.watched_connection_class(self.alias))
+
+    @property
+    def pool(self):
+        pool = super().pool
+        if pool is not None and not isinstance(pool, db_health.FailFastPool):
+            # Django builds a plain ConnectionPool; ours only changes how a request waits for a connection.
+            pool.__class__ = db_health.FailFastPool
+            pool.alias = self.alias
+        return pool
+
     @cached_property
     def wrap_database_errors(self):
         return HealthErrorWrapper(self)
