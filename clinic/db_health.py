@@ -22,10 +22,10 @@ import threading
 import time
 
 import psycopg
-from psycopg_pool import ConnectionPool, PoolTimeout
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connections, transaction
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 logger = logging.getLogger("clinic.db_health")
 
