@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from citations.ama import author_list
-from citations.identifiers import normalize_doi
-from citations.records import Citation
+from citations.identifiers import normalize_doi, normalize_pmid, normalize_url
+from citations.records import Citation, is_placeholder
 from conditions.models import RESERVED_ARTICLE_SLUGS, ArticleAuthor, ResearchArticle, Status
 from conditions.slugs import unique_slug
 
@@ -28,18 +28,44 @@ def normalized_title(title: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", title.casefold()).split())
 
 
+#: Fields whose bad value is dropped with a warning, the record kept: a citation is still worth having without them.
+OPTIONAL_FIELDS = ("journal", "journal_abbreviation", "year", "volume", "issue", "pages", "doi", "pmid", "url",
+                   "abstract", "keywords")  # fmt: skip
+
+
+def tidy(citation: Citation):
+    """Identifiers in their standard form, placeholders ("No-Specified", "n/a") removed: the same for every source."""
+    citation.doi = normalize_doi(citation.doi)
+    citation.pmid = normalize_pmid(citation.pmid)
+    citation.url = normalize_url(citation.url)
+    for name in ("title", *OPTIONAL_FIELDS[:-1]):
+        if isinstance(getattr(citation, name), str) and is_placeholder(getattr(citation, name)):
+            setattr(citation, name, "")
+    citation.authors = [author for author in citation.authors if not is_placeholder(author.family)]
+
+
 def problems(citation: Citation) -> str:
-    """Why this citation cannot become an article ("" when it can): the first problem, in one sentence."""
+    """Why this citation cannot become an article ("" when it can): the first problem, in one sentence.
+
+    Only a missing or unusable title, or an unusable author, refuses the record. A bad optional field (an EndNote
+    `<Go to ISI>://` link, an odd PubMed ID, an issue too long) is dropped and a warning added to
+    `citation.warnings`: keep the record, drop the field, warn.
+    """
+    tidy(citation)
     if not citation.title:
         return "no title"
-    citation.doi = normalize_doi(citation.doi)
     article = ResearchArticle(**citation.article_fields())
     try:
         article.clean_fields(exclude=["slug", "status", "published_at", "owner", "draft_of", "keyword_index"])
     except ValidationError as error:
-        name, messages = next(iter(error.message_dict.items()))
-        label = ResearchArticle._meta.get_field(name).verbose_name
-        return f"{label}: {' '.join(messages)}"
+        for name, messages in error.message_dict.items():
+            label = ResearchArticle._meta.get_field(name).verbose_name
+            if name not in OPTIONAL_FIELDS:
+                return f"{label}: {' '.join(messages)}"
+            value = str(getattr(citation, name))
+            shown = value if len(value) <= 60 else f"{value[:59]}…"
+            citation.warnings.append(f"{label} “{shown}” left out: {' '.join(messages)}")
+            setattr(citation, name, None if name == "year" else "")
     for author in citation.authors:
         for name, value in author.as_fields().items():
             limit = ArticleAuthor._meta.get_field(name).max_length
@@ -101,7 +127,7 @@ class DuplicateIndex:
         doi, pmid = normalize_doi(citation.doi).casefold(), citation.pmid
         if doi and doi in self.by_doi:
             return self.by_doi[doi], "same DOI"
-        if pmid and pmid in self.by_pmid:
+        if pmid and pmid in self.by_pmid and not (doi and self.by_pmid[pmid].doi and doi != self.by_pmid[pmid].doi):
             return self.by_pmid[pmid], "same PubMed ID"
         for candidate in self.by_title.get(normalized_title(citation.title), []):
             if citation.year and candidate.year and citation.year != candidate.year:
@@ -110,6 +136,15 @@ class DuplicateIndex:
                 continue  # different identifiers: different papers, whatever else they share
             return candidate, "same title and year" if citation.year and candidate.year else "same title"
         return None, ""
+
+    def drop_taken_pmid(self, citation):
+        """A new paper whose PubMed ID an article with another DOI already has: one of the two IDs is wrong, and an ID
+        belongs to one article only, so this record is kept without it, with a warning."""
+        if citation.pmid and (owner := self.by_pmid.get(citation.pmid)) is not None:
+            citation.warnings.append(
+                f"PubMed ID {citation.pmid} left out: “{owner.title[:60]}” has it, with another DOI"
+            )
+            citation.pmid = ""
 
     def new_slug(self, title):
         """An address for a new article, unused on the site and in this import; remembered as taken."""

@@ -34,24 +34,47 @@ class Outcome:
     def url(self):
         return reverse("conditions:article-detail", kwargs={"slug": self.slug}) if self.slug else ""
 
+    @property
+    def warnings(self):
+        return self.record.citation.warnings if self.record.citation and self.status != ERROR else []
+
     def line(self):
         if self.status == NEW:
             return f"{self.status:<10} {self.record.label} -> {self.url}"
         return f"{self.status:<10} {self.record.label}: {self.detail}"
+
+    def warning_lines(self):
+        return [f"{'':<10} warning: {warning}" for warning in self.warnings]
 
 
 class ImportFailed(Exception):
     """Writing stopped on an unexpected error; the transaction was rolled back, nothing was imported."""
 
 
+def _count(number, word):
+    return f"{number} {word}{'s' if number != 1 else ''}"
+
+
 def summary(outcomes):
     counts = Counter(outcome.status for outcome in outcomes)
-    errors = counts[ERROR]
-    duplicates = counts[DUPLICATE]
-    return (
-        f"{counts[NEW]} new, {duplicates} duplicate{'s' if duplicates != 1 else ''}, "
-        f"{errors} error{'s' if errors != 1 else ''}."
+    warnings = sum(len(outcome.warnings) for outcome in outcomes)
+    return f"{counts[NEW]} new, {_count(counts[DUPLICATE], 'duplicate')}, {_count(counts[ERROR], 'error')}" + (
+        f"; {_count(warnings, 'warning')} (fields left out, listed above)." if warnings else "."
     )
+
+
+def error_summary(outcomes, dry_run=False):
+    """What happened when some records had errors, with counts: never "the others were imported" when none were."""
+    counts = Counter(outcome.status for outcome in outcomes)
+    errors = _count(counts[ERROR], "record")
+    if dry_run:
+        return f"{errors} could not be imported (listed above); nothing was saved (dry run)."
+    if not counts[NEW] and not counts[DUPLICATE]:
+        return f"{errors} could not be imported (listed above): nothing was imported, the file has no usable record."
+    done = [f"{counts[NEW]} new article{'s were' if counts[NEW] != 1 else ' was'} imported"]
+    if counts[DUPLICATE]:
+        done.append(f"{_count(counts[DUPLICATE], 'duplicate')} already on the site or in the file")
+    return f"{errors} could not be imported (listed above); {', '.join(done)}."
 
 
 class CitationImporter:
@@ -86,6 +109,7 @@ class CitationImporter:
             elif match is not None:
                 outcomes.append(Outcome(record, DUPLICATE, f"repeats record {match.key} of this file ({reason})"))
             else:
+                index.drop_taken_pmid(citation)
                 index.add(
                     Known("file", record.number, citation.title, citation.doi.casefold(), citation.pmid, citation.year)
                 )
