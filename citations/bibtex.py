@@ -90,16 +90,14 @@ class ResolveStringExpressions(LibraryMiddleware):
                 if undefined:
                     entry.fields.remove(field)
                     _warn(entry, f"{field.key} left out: it names “{undefined}”, which no @string defines")
-                elif value is not None:
+                else:
                     field.value = "{" + value + "}"  # enclosed again: RemoveEnclosingMiddleware takes it off
         return library
 
     @staticmethod
     def _resolve(value, macros):
-        """(the text, "") or (None, the undefined macro); (None, "") when there is nothing to resolve."""
+        """(the text, "") or (None, the undefined macro)."""
         parts = _split_expression(value.strip())
-        if len(parts) == 1 and parts[0][:1] in ('"', "{"):
-            return None, ""
         texts = []
         for part in parts:
             if part[:1] in ('"', "{") and part[-1:] == {'"': '"', "{": "}"}[part[:1]]:
@@ -252,7 +250,7 @@ def _text(entry, *names):
 def _given(first):
     """Given names; Cochrane's `SR` (initials without periods) become "S. R.", as MEDLINE's do."""
     given = clean_text(" ".join(first))
-    return initials_as_given(given) if re.fullmatch(r"[A-Z]{2,4}", given) else given
+    return initials_as_given(given) if re.fullmatch(r"[A-Z]{1,4}", given) else given
 
 
 def authors(entry: Entry):
