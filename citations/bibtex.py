@@ -7,6 +7,7 @@ bibtexparser), and Cochrane's comma-only author lists. Names are split before La
 author (`{North American Spine Society}`) stays one name.
 """
 
+import functools
 import logging
 import re
 
@@ -97,7 +98,8 @@ class ResolveStringExpressions(LibraryMiddleware):
     @staticmethod
     def _resolve(value, macros):
         """(the text, "") or (None, the undefined macro)."""
-        parts = _split_expression(value.strip())
+        value = value.strip()
+        parts = _split_expression(value) if "#" in value else [value]  # most values: one braced text
         texts = []
         for part in parts:
             if part[:1] in ('"', "{") and part[-1:] == {'"': '"', "{": "}"}[part[:1]]:
@@ -179,6 +181,10 @@ class DecodeLatex(middlewares.LatexDecodingMiddleware):
     def _transform_python_value_string(self, python_string):
         if not any(character in python_string for character in "\\{}$~"):
             return python_string, ""
+        return self._decoded(python_string)
+
+    @functools.lru_cache(maxsize=4096)  # noqa: B019 - one decoder per parse; names and journals repeat in a library
+    def _decoded(self, python_string):
         return super()._transform_python_value_string(python_string)
 
 

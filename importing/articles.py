@@ -16,11 +16,18 @@ from django.core.exceptions import ValidationError
 from citations.ama import author_list
 from citations.identifiers import normalize_doi, normalize_pmid, normalize_url
 from citations.records import Citation, is_placeholder
+from citations.tokens import keyword_index
+from clinic.cache import content_changed
+from conditions.history import record_new_pages
 from conditions.models import RESERVED_ARTICLE_SLUGS, ArticleAuthor, ResearchArticle, Status
+from conditions.publishing import publish_new
+from conditions.search import update_search_vectors
 from conditions.slugs import unique_slug
 
 #: Articles' addresses are cut at a word within this length (titles are long).
 SLUG_LENGTH = 80
+#: Rows per INSERT when articles are written in bulk.
+BATCH = 2000
 
 
 def normalized_title(title: str) -> str:
@@ -158,11 +165,36 @@ class DuplicateIndex:
 
 def create_article(citation: Citation, slug, owner=None):
     """A draft research article with its authors in order (publishing is a sign-off: conditions.publishing)."""
-    article = ResearchArticle(**citation.article_fields(), slug=slug, status=Status.DRAFT, owner=owner)
-    article.doi = normalize_doi(article.doi)
-    article.save()
-    ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article=article, position=position, **author.as_fields())
-        for position, author in enumerate(citation.authors, start=1)
-    )
-    return article
+    return create_articles([(citation, slug)], owner=owner)[0]
+
+
+def create_articles(items, owner=None, reviewer=None, note="", comment=""):
+    """Research articles from (citation, slug) pairs, with their authors in order, in a constant number of queries.
+
+    Drafts, or published and signed off in `reviewer`'s name. `bulk_create` skips `save()` and post_save, so what
+    they do is done here once for all: the normalised identifiers and keyword index of `ResearchArticle.save()`, the
+    search index, the history (one revision, `comment`) and the page cache.
+    """
+    articles = []
+    for citation, slug in items:
+        article = ResearchArticle(**citation.article_fields(), slug=slug, status=Status.DRAFT, owner=owner)
+        article.doi, article.pmid = normalize_doi(article.doi), article.pmid.strip()
+        article.keyword_index = keyword_index(article.keywords)
+        articles.append(article)
+    ResearchArticle.objects.bulk_create(articles, batch_size=BATCH)
+    rows = [
+        {
+            "authors": [
+                ArticleAuthor(article=article, position=position, **author.as_fields())
+                for position, author in enumerate(citation.authors, start=1)
+            ]
+        }
+        for article, (citation, _slug) in zip(articles, items, strict=True)
+    ]
+    ArticleAuthor.objects.bulk_create([author for row in rows for author in row["authors"]], batch_size=BATCH)
+    update_search_vectors(ResearchArticle, [article.pk for article in articles])
+    if reviewer is not None:
+        publish_new(articles, rows, reviewer, note=note)
+    record_new_pages(articles, rows, user=reviewer or owner, comment=comment)
+    content_changed(ResearchArticle)
+    return articles
