@@ -65,9 +65,13 @@ def search_vector_expression(model):
 
 def update_search_vector(instance):
     """Recompute one page's stored vector (one UPDATE; nothing on SQLite, which has no tsvector)."""
+    update_search_vectors(type(instance), [instance.pk])
+
+
+def update_search_vectors(model, pks):
+    """Recompute the stored vectors of these pages in one UPDATE (pages created in bulk send no post_save)."""
     if uses_postgres():
-        model = type(instance)
-        model.objects.filter(pk=instance.pk).update(search_vector=search_vector_expression(model))
+        model.objects.filter(pk__in=pks).update(search_vector=search_vector_expression(model))
 
 
 def index_for_search(sender, instance, raw, **kwargs):
