@@ -213,7 +213,7 @@ def under_load(paths, seconds):
     load, load_result = in_background(wrk, paths, seconds, CONNECTIONS, label="load")
     probes = {name: in_background(probe, path, seconds, interval)
               for name, path, interval in [("healthz", "/healthz", 0.02), ("cached", "/", 0.02),
-                                           ("uncached", UNCACHED, 0.1)]}  # fmt: skip
+                                           ("uncached", UNCACHED, 0.5)]}  # fmt: skip
     load.join()
     figures = {"load": load_result["value"]}
     for name, (thread, result) in probes.items():
