@@ -100,7 +100,7 @@ class ConditionDetailView(PreviewableDetailView):
         return super().get_queryset().for_page()
 
     def get_context_data(self, **kwargs):
-        research = condition_research(self.object)  # sidebar and References: at most two more queries
+        research = condition_research(self.object)  # sidebar and References: two more queries
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
             sidebar_articles=research.sidebar, references=research.references, structured_data=[page], **kwargs

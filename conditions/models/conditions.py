@@ -8,6 +8,7 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from citations.tokens import normalize_keyword
@@ -44,28 +45,31 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
     def for_page(self):
-        """A condition page in a constant number of queries: the page, its treatments, its articles.
+        """A condition page's row and its treatment links: two queries (the research: conditions/research.py).
 
-        `conditions.research.condition_research` then adds at most two: suggested and cited articles, and the
-        authors of them all.
+        Every treatment link comes with its treatment (published or not, filtered in Python: see
+        `published_treatment_links`), so the page can name every treatment it depends on for the page cache.
         """
-        return self.select_related("signoff").prefetch_related(
-            Prefetch(
-                "condition_treatments",
-                # A join on the linked row, not `IN (all published treatments)`: constant cost however many exist.
-                queryset=ConditionTreatment.objects.filter(published_link("treatment"))
-                .select_related("treatment")
-                .order_by("position", "pk"),
-                to_attr="published_treatment_links",
-            ),
-            Prefetch(
-                "condition_articles",
-                queryset=ConditionArticle.objects.filter(published_link("article"))
-                .select_related("article")
-                .order_by("position", "pk"),
-                to_attr="published_article_links",
-            ),
+        return (
+            self.select_related("signoff")
+            .defer("search_vector")
+            .prefetch_related(
+                Prefetch(
+                    "condition_treatments",
+                    queryset=ConditionTreatment.objects.select_related("treatment")
+                    .only(*LINKED_TREATMENT_FIELDS)
+                    .order_by("position", "pk"),
+                    to_attr="treatment_links",
+                ),
+            )
         )
+
+
+#: What a condition page shows of a linked treatment, and what deciding whether it is public needs.
+LINKED_TREATMENT_FIELDS = (
+    "condition_id", "treatment_id", "position", "note", "treatment__name", "treatment__slug", "treatment__summary",
+    "treatment__category", "treatment__status", "treatment__published_at", "treatment__draft_of_id",
+)  # fmt: skip
 
 
 @reversion.register(follow=("condition_treatments", "condition_articles"), exclude=UNVERSIONED)
@@ -188,6 +192,11 @@ class Condition(Publishable, Reviewed):
     def index_letter(self):
         first = self.name[:1].upper()
         return first if first.isalpha() else "#"
+
+    @cached_property
+    def published_treatment_links(self):
+        """The links to published treatments, in the editor's order (needs `for_page()`)."""
+        return [link for link in self.treatment_links if link.treatment.is_published]
 
     def treatment_groups(self):
         """[(category label, [ConditionTreatment, ...]), ...]: grouped by category in the order the editor gave.
