@@ -61,6 +61,8 @@ from conditions.search import search_vector_expression
 from django.utils import timezone
 wanted = {articles}
 have = ResearchArticle.objects.filter(slug__startswith="bench-article-").count()
+# A published page needs a sign-off (a database constraint): the bench articles share a demo article's.
+signoff = ResearchArticle.objects.published().exclude(signoff=None).first().signoff
 topics = ["spinal cord stimulation", "epidural steroid injection", "failed back surgery syndrome", "sciatica",
           "radiofrequency ablation", "knee osteoarthritis", "neuropathic pain", "physical therapy", "opioids"]
 with transaction.atomic():
@@ -70,7 +72,7 @@ with transaction.atomic():
             slug=f"bench-article-{{n}}", journal="Pain Medicine", journal_abbreviation="Pain Med",
             year=random.randint(1995, 2026),
             abstract=f"A study of {{random.choice(topics)}} and {{random.choice(topics)}}.",
-            status=Status.PUBLISHED, published_at=timezone.now())
+            status=Status.PUBLISHED, published_at=timezone.now(), signoff=signoff)
         for n in range(have, wanted)
     ], batch_size=1000)
     ResearchArticle.objects.filter(search_vector__isnull=True).update(

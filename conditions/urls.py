@@ -17,7 +17,11 @@ download = cached_page(feeds.download_citation)
 
 urlpatterns = [
     path("", cached_page(views.HomeView.as_view()), name="home"),
-    path("conditions/", cached_page(views.ConditionListView.as_view(), params=["region"]), name="condition-list"),
+    path(
+        "conditions/",
+        cached_page(views.ConditionListView.as_view(), params=["region", "letter", "page"]),
+        name="condition-list",
+    ),
     path("conditions/<slug:slug>/", cached_page(views.ConditionDetailView.as_view()), name="condition-detail"),
     path("treatments/", cached_page(views.TreatmentListView.as_view()), name="treatment-list"),
     path("treatments/<slug:slug>/", cached_page(views.TreatmentDetailView.as_view()), name="treatment-detail"),

@@ -50,11 +50,25 @@ def group_treatments_by_category(treatments):
 
 
 class HomeView(TemplateView):
+    """Up to HOME_CONDITION_LIMIT conditions as cards; a larger site shows its body regions and first letters
+    instead (links into the A–Z index), so the home page stays small however many conditions are published."""
+
     template_name = "conditions/home.html"
 
     def get_context_data(self, **kwargs):
+        limit = settings.HOME_CONDITION_LIMIT
+        conditions = list(Condition.objects.published().for_index()[: limit + 1])
+        regions = letters = ()
+        if len(conditions) > limit:
+            conditions = []
+            regions = Condition.objects.published().region_counts()
+            letters = [
+                (letter, urlencode({"letter": letter})) for letter in Condition.objects.published().first_letters()
+            ]
         return super().get_context_data(
-            conditions=Condition.objects.published().for_index(),
+            conditions=conditions,
+            regions=regions,
+            letter_links=letters,
             treatment_groups=group_treatments_by_category(Treatment.objects.published().for_index()),
             latest_articles=ResearchArticle.objects.for_listing().order_by("-published_at", "title")[:5],
             structured_data=structured_data.home_page(self.request),
@@ -63,30 +77,61 @@ class HomeView(TemplateView):
 
 
 class ConditionListView(ListView):
-    """The A–Z index, grouped by first letter, optionally narrowed to one body region."""
+    """The A–Z index, grouped by first letter, optionally narrowed to one body region.
+
+    Up to CONDITION_INDEX_PAGE_SIZE conditions are listed on one page. A larger index lists one letter at a time
+    (`?letter=C`, the first letter by default), in pages of that size, with links to every letter: plain links, so
+    it works without JavaScript, and the page stays small (tests/content/test_page_weight.py) however many
+    conditions are published.
+    """
 
     template_name = "conditions/condition_list.html"
     context_object_name = "conditions"
 
     def get_queryset(self):
         self.filter_form = ConditionFilterForm(self.request.GET or None)
-        conditions = Condition.objects.published().for_index()
-        region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else None
-        understood_query(self.request, region=region)  # what the page cache may store
-        if region:
-            conditions = conditions.filter(body_region=region)
-        return conditions
+        conditions = Condition.objects.published()
+        self.region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else ""
+        if self.region:
+            conditions = conditions.filter(body_region=self.region)
+        self.letter_counts = conditions.first_letters()
+        self.letter = None
+        if sum(self.letter_counts.values()) > settings.CONDITION_INDEX_PAGE_SIZE:
+            asked = self.request.GET.get("letter", "").upper()
+            self.letter = asked if asked in self.letter_counts else next(iter(self.letter_counts))
+            conditions = conditions.starting_with(self.letter, self.letter_counts)
+        return conditions.for_index()
+
+    def get_paginate_by(self, queryset):
+        return settings.CONDITION_INDEX_PAGE_SIZE
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # Known from the letters' counts: no COUNT query.
+        letters = self.letter_counts
+        paginator.count = letters.get(self.letter, 0) if self.letter else sum(letters.values())
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         conditions = list(context["conditions"])
-        region = self.filter_form.cleaned_data.get("region") if self.filter_form.is_bound else ""
+        asked_letter = self.request.GET.get("letter", "").upper() == self.letter
+        page = context["page_obj"].number if self.request.GET.get("page") else None
+        # What the page cache may store: the parameters that applied, as the links below write them.
+        understood_query(self.request, region=self.region, letter=self.letter if asked_letter else None, page=page)
+        letter_links = {
+            letter: urlencode({name: value for name, value in (("region", self.region), ("letter", letter)) if value})
+            for letter in (self.letter_counts if self.letter else ())
+        }
         context.update(
             letters=[(letter, list(items)) for letter, items in groupby(conditions, key=lambda c: c.index_letter)],
+            letter_links=list(letter_links.items()),
+            letter_query=letter_links.get(self.letter, ""),
+            current_letter=self.letter,
             filter_form=self.filter_form,
             regions=BodyRegion.choices,
-            current_region=region,
-            current_region_label=BodyRegion(region).label if region else "",
+            current_region=self.region,
+            current_region_label=BodyRegion(self.region).label if self.region else "",
             structured_data=[structured_data.collection_page(self.request, _("Conditions A–Z"))],
         )
         return context
@@ -100,7 +145,7 @@ class ConditionDetailView(PreviewableDetailView):
         return super().get_queryset().for_page()
 
     def get_context_data(self, **kwargs):
-        research = condition_research(self.object)  # sidebar and References: at most two more queries
+        research = condition_research(self.object)  # sidebar and References: two more queries
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
             sidebar_articles=research.sidebar, references=research.references, structured_data=[page], **kwargs

@@ -266,6 +266,10 @@ CITATION_LOOKUP_CONTACT = os.environ.get("CITATION_LOOKUP_CONTACT", "")
 # How many related research articles a condition page's sidebar shows at most.
 SIDEBAR_ARTICLE_LIMIT = int(os.environ.get("SIDEBAR_ARTICLE_LIMIT", "8"))
 RESEARCH_PAGE_SIZE = 20
+# A larger A–Z index lists one letter at a time, in pages of this many conditions (conditions/views.py).
+CONDITION_INDEX_PAGE_SIZE = 60
+# A home page with more conditions links to the A–Z index by body region and letter instead of listing them.
+HOME_CONDITION_LIMIT = 24
 
 # --- Rich text: CKEditor 5 (django-ckeditor-5), GPL-2.0-or-later ---------------------------------------
 # Only what a medical article needs is on the toolbar; the bundle's source editing, HTML embed, Markdown

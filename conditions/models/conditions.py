@@ -6,8 +6,10 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Substr, Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from citations.tokens import normalize_keyword
@@ -33,6 +35,12 @@ class BodyRegion(models.TextChoices):
     WHOLE_BODY = "whole-body", _("Whole body and nerves")
 
 
+def index_letter(first_character):
+    """Where a name is listed in the A–Z index: its first letter, upper case, or "#"."""
+    first = first_character.upper()
+    return first if first.isalpha() else "#"
+
+
 def published_link(relation):
     """Rows whose `relation` is published and due (see `PublishableQuerySet.published`)."""
     return Q(**{f"{relation}__status": Status.PUBLISHED, f"{relation}__published_at__lte": timezone.now()})
@@ -43,29 +51,53 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         """Just what the A–Z index and listings show."""
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
-    def for_page(self):
-        """A condition page in a constant number of queries: the page, its treatments, its articles.
+    def first_letters(self):
+        """{index letter: number of conditions}, in alphabetical order ("#" for names that do not start with a letter,
+        last). One query, whatever the number of conditions."""
+        counts = {}
+        rows = self.order_by().annotate(first=Upper(Substr("name", 1, 1))).values_list("first").annotate(Count("pk"))
+        for first, count in sorted(rows):
+            letter = index_letter(first)
+            counts[letter] = counts.get(letter, 0) + count
+        return dict(sorted(counts.items(), key=lambda item: (item[0] == "#", item[0])))
 
-        `conditions.research.condition_research` then adds at most two: suggested and cited articles, and the
-        authors of them all.
+    def region_counts(self):
+        """[(region value, label, number of conditions)] in the order of BodyRegion, regions without any left out."""
+        counts = dict(self.order_by().values_list("body_region").annotate(Count("pk")))
+        return [(value, label, counts[value]) for value, label in BodyRegion.choices if counts.get(value)]
+
+    def starting_with(self, letter, letters):
+        """The conditions listed under `letter` (`letters`: the first characters present, from `first_letters`)."""
+        if letter == "#":
+            return self.annotate(first=Upper(Substr("name", 1, 1))).exclude(first__in=[x for x in letters if x != "#"])
+        return self.annotate(first=Upper(Substr("name", 1, 1))).filter(first=letter)
+
+    def for_page(self):
+        """A condition page's row and its treatment links: two queries (the research: conditions/research.py).
+
+        Every treatment link comes with its treatment (published or not, filtered in Python: see
+        `published_treatment_links`), so the page can name every treatment it depends on for the page cache.
         """
-        return self.select_related("signoff").prefetch_related(
-            Prefetch(
-                "condition_treatments",
-                # A join on the linked row, not `IN (all published treatments)`: constant cost however many exist.
-                queryset=ConditionTreatment.objects.filter(published_link("treatment"))
-                .select_related("treatment")
-                .order_by("position", "pk"),
-                to_attr="published_treatment_links",
-            ),
-            Prefetch(
-                "condition_articles",
-                queryset=ConditionArticle.objects.filter(published_link("article"))
-                .select_related("article")
-                .order_by("position", "pk"),
-                to_attr="published_article_links",
-            ),
+        return (
+            self.select_related("signoff")
+            .defer("search_vector")
+            .prefetch_related(
+                Prefetch(
+                    "condition_treatments",
+                    queryset=ConditionTreatment.objects.select_related("treatment")
+                    .only(*LINKED_TREATMENT_FIELDS)
+                    .order_by("position", "pk"),
+                    to_attr="treatment_links",
+                ),
+            )
         )
+
+
+#: What a condition page shows of a linked treatment, and what deciding whether it is public needs.
+LINKED_TREATMENT_FIELDS = (
+    "condition_id", "treatment_id", "position", "note", "treatment__name", "treatment__slug", "treatment__summary",
+    "treatment__category", "treatment__status", "treatment__published_at", "treatment__draft_of_id",
+)  # fmt: skip
 
 
 @reversion.register(follow=("condition_treatments", "condition_articles"), exclude=UNVERSIONED)
@@ -186,8 +218,12 @@ class Condition(Publishable, Reviewed):
 
     @property
     def index_letter(self):
-        first = self.name[:1].upper()
-        return first if first.isalpha() else "#"
+        return index_letter(self.name[:1])
+
+    @cached_property
+    def published_treatment_links(self):
+        """The links to published treatments, in the editor's order (needs `for_page()`)."""
+        return [link for link in self.treatment_links if link.treatment.is_published]
 
     def treatment_groups(self):
         """[(category label, [ConditionTreatment, ...]), ...]: grouped by category in the order the editor gave.

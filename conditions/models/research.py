@@ -90,7 +90,12 @@ class ResearchArticle(Publishable):
             ),
             *publishing_constraints("research"),
         ]
-        indexes = [search_vector_index("research"), trigram_index("title", "research")]
+        # keyword_index: condition pages look for `|term|` anywhere in it (conditions/research.py).
+        indexes = [
+            search_vector_index("research"),
+            trigram_index("title", "research"),
+            trigram_index("keyword_index", "research"),
+        ]
 
     def __str__(self):
         return self.title

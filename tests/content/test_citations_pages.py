@@ -391,7 +391,7 @@ def test_keywords_are_compared_normalised():
 
 
 @pytest.mark.parametrize("count", [2, 40])
-def test_condition_page_with_suggestions_and_citations_runs_five_queries(client, settings, count,
+def test_condition_page_with_suggestions_and_citations_runs_four_queries(client, settings, count,
                                                                          django_assert_num_queries):  # fmt: skip
     settings.SIDEBAR_ARTICLE_LIMIT = 100
     scs = TreatmentFactory()
@@ -407,7 +407,7 @@ def test_condition_page_with_suggestions_and_citations_runs_five_queries(client,
     Condition.objects.filter(pk=condition.pk).update(
         overview="<p>" + " ".join(f"Fact[cite:{slug}]." for slug in slugs) + "</p>"
     )
-    with django_assert_num_queries(5):
+    with django_assert_num_queries(4):
         page = client.get(condition.get_absolute_url()).content.decode()
     assert page.count('class="article-summary"') == 2 * count  # pinned, then suggestions
     assert page.count('<li id="ref-') == 2 * count  # cited, then pinned
