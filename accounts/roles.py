@@ -8,6 +8,7 @@ file is the record of what each role means.
 from django.contrib.auth.models import Group, Permission
 
 CONTENT = ("condition", "treatment", "researcharticle")
+CLINIC = ("clinicdetails", "location")  # practice/: the clinic's details and locations
 PARTS = ("conditiontreatment", "conditionarticle", "articleauthor")  # edited through the pages' inlines
 
 
@@ -43,6 +44,8 @@ ROLES = {
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",  # e.g. a lost phone: the person sets up a new app at next sign-in
         *[f"clinicians.{action}_clinician" for action in ("add", "change", "delete", "view")],
+        # The clinic's details and locations shown on every page (practice/).
+        *[f"practice.{action}_{model}" for model in CLINIC for action in ("add", "change", "delete", "view")],
         *_content(("view",), CONTENT + PARTS),
     ],
 }

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     # This project: the site itself (cache, media, backups, health), its content, the people, imports.
     "clinic",
     "conditions",
+    "practice",
     "clinicians",
     "accounts",
     "importing",
@@ -109,6 +110,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.site",
+                "practice.context_processors.clinic_details",  # after `site`: the admin-edited name wins
             ],
         },
     },

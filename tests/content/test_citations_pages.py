@@ -390,6 +390,7 @@ def test_keywords_are_compared_normalised():
     assert keyword_index("Sciatica\nsciatica;  Spinal  Stenosis ") == "|sciatica|spinal stenosi|"
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("count", [2, 40])
 def test_condition_page_with_suggestions_and_citations_runs_five_queries(client, settings, count,
                                                                          django_assert_num_queries):  # fmt: skip
@@ -414,6 +415,7 @@ def test_condition_page_with_suggestions_and_citations_runs_five_queries(client,
     assert f'<sup><a href="#ref-{count}">{count}</a></sup>' in page
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("count", [2, 40])
 def test_treatment_page_with_citations_runs_five_queries(client, count, django_assert_num_queries):
     treatment = TreatmentFactory()
@@ -453,6 +455,7 @@ def test_research_index_ignores_bad_treatment_or_sort_with_a_message(client, que
     assert "Still listed" in page and "not recognised" in page
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("count", [2, 40])
 def test_research_index_runs_a_constant_number_of_queries(client, count, django_assert_num_queries):
     scs = TreatmentFactory(slug="scs")

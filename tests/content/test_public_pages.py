@@ -20,6 +20,7 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
 def test_condition_page_runs_five_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count, settings
@@ -34,6 +35,7 @@ def test_condition_page_runs_five_queries_whatever_the_number_of_related_items(
     assert response.content.decode().count('class="article-summary"') == related_count
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
 def test_treatment_page_runs_four_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count
@@ -47,6 +49,7 @@ def test_treatment_page_runs_four_queries_whatever_the_number_of_related_items(
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
 def test_article_page_runs_four_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count
@@ -60,6 +63,7 @@ def test_article_page_runs_four_queries_whatever_the_number_of_related_items(
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
 def test_index_pages_run_a_constant_number_of_queries(client, django_assert_num_queries, related_count):
     condition_with_related(related_count)

@@ -18,6 +18,7 @@ from django.db import transaction
 from conditions.models import Condition, ResearchArticle, Status, Treatment
 from conditions.page_state import state_of, state_with
 from conditions.publishing import apply_state, publish_as_imported
+from practice.models import ClinicDetails, Location
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DATA_FILES = ("treatments", "research", "conditions")
@@ -75,6 +76,7 @@ class Command(BaseCommand):
         self.counts = Counter()
         with transaction.atomic(), reversion.create_revision():
             reversion.set_comment("Demo content loaded")
+            self._load_clinic(tomllib.loads((DEMO_DIR / "clinic.toml").read_text()))
             by_slug = {}
             for item in treatments:
                 by_slug[item["slug"]] = self._load(Treatment, item, {})
@@ -103,6 +105,23 @@ class Command(BaseCommand):
                 f"{self.counts['updated']}, unchanged {self.counts['unchanged']})."
             )
         )
+
+    def _load_clinic(self, data):
+        """The clinic's details and locations: created, or updated in place (locations matched by slug)."""
+        details = ClinicDetails.objects.first() or ClinicDetails()
+        self._save_checked(details, data["clinic"], "clinic details")
+        for position, item in enumerate(data["locations"]):
+            location = Location.objects.filter(slug=item["slug"]).first() or Location()
+            self._save_checked(location, {**item, "position": position}, f"location '{item['slug']}'")
+
+    def _save_checked(self, instance, values, label):
+        for name, value in values.items():
+            setattr(instance, name, value.strip() if isinstance(value, str) else value)
+        try:
+            instance.full_clean()
+        except ValidationError as error:
+            raise CommandError(f"{label}: {describe(error)}") from error
+        instance.save()
 
     def _load(self, model, item, rows):
         """Create or update the item with this slug from `item` and its linked `rows`; publish it if it says so."""
