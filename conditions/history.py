@@ -9,9 +9,9 @@ edit counter, a reminder or a sign-off). Saves outside the admin get a revision 
 import reversion
 from django.db.models.signals import post_save
 
-from .models import Condition, ResearchArticle, Treatment
+from .models import ClinicianProfile, Condition, ResearchArticle, Treatment
 
-PAGES = (Condition, Treatment, ResearchArticle)
+PAGES = (Condition, Treatment, ResearchArticle, ClinicianProfile)
 
 
 def keep_a_revision_of_every_save(sender, instance, created, raw, **kwargs):

@@ -124,7 +124,47 @@ def condition_page(condition, request):
     if condition.last_reviewed:
         page["lastReviewed"] = condition.last_reviewed.isoformat()
     if condition.reviewed_by:
-        page["reviewedBy"] = {"@type": "Person", "name": condition.reviewed_by}
+        page["reviewedBy"] = reviewer(condition, request)
+    return page
+
+
+def reviewer(page, request):
+    """The medical reviewer of a page as a schema.org Physician, with their profile page when they have one."""
+    data = {"@type": "Physician", "name": page.reviewed_by}
+    if page.reviewer_url:
+        data["url"] = absolute(request, page.reviewer_url)
+    return data
+
+
+def physician(profile, request):
+    data = {
+        "@type": "Physician",
+        "name": str(profile.clinician),
+        "url": absolute(request, profile.get_absolute_url()),
+        "description": profile.summary,
+    }
+    if specialties := profile.specialty_list:
+        data["knowsAbout"] = specialties
+    if profile.hero_image:
+        data["image"] = absolute(request, profile.hero_image.url)
+    return data
+
+
+def profile_page(profile, request):
+    data = physician(profile, request)
+    page = {
+        "@context": CONTEXT,
+        "@type": "ProfilePage",
+        "name": str(profile.clinician),
+        "url": data["url"],
+        "mainEntity": data,
+        "dateModified": profile.updated_at.isoformat(),
+        "publisher": publisher(request),
+    }
+    if profile.last_reviewed:
+        page["lastReviewed"] = profile.last_reviewed.isoformat()
+    if profile.reviewed_by:
+        page["reviewedBy"] = reviewer(profile, request)
     return page
 
 
@@ -137,7 +177,7 @@ def treatment_page(treatment, request):
         "dateModified": treatment.updated_at.isoformat(),
         "publisher": publisher(request),
         **({"lastReviewed": treatment.last_reviewed.isoformat()} if treatment.last_reviewed else {}),
-        **({"reviewedBy": {"@type": "Person", "name": treatment.reviewed_by}} if treatment.reviewed_by else {}),
+        **({"reviewedBy": reviewer(treatment, request)} if treatment.reviewed_by else {}),
     }
     return data
 
@@ -219,7 +259,9 @@ def periodical(article):
     return part
 
 
-def scholarly_article(article, request):
+def scholarly_article(article, request, author_profiles=None):
+    """`author_profiles`: {author pk: ClinicianProfile} of the authors who are the clinic's clinicians."""
+    author_profiles = author_profiles or {}
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": CONTEXT,
@@ -228,7 +270,12 @@ def scholarly_article(article, request):
         "name": article.title,
         "url": url,
         "mainEntityOfPage": url,
-        "author": [person_or_organization(author) for author in article.authors.all()],
+        "author": [
+            physician(author_profiles[author.pk], request)
+            if author.pk in author_profiles
+            else person_or_organization(author)
+            for author in article.authors.all()
+        ],  # fmt: skip
         "citation": ama_citation(article),
     }
     if article.year:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ClinicDetails, Location
+from .models import AppointmentRequest, ClinicDetails, Location
 
 
 @admin.register(ClinicDetails)
@@ -24,3 +24,19 @@ class LocationAdmin(admin.ModelAdmin):
         ("Address", {"fields": ("street_address", "locality", "region", "postal_code", "country", "map_url")}),
         (None, {"fields": ("phone", "opening_hours")}),
     )
+
+
+@admin.register(AppointmentRequest)
+class AppointmentRequestAdmin(admin.ModelAdmin):
+    """Patients' requests: seen only by the Front desk role and superusers (accounts/roles.py), never added here."""
+
+    list_display = ("name", "created_at", "location", "preferred_time", "phone", "email", "handled")
+    list_filter = ("handled", "location", "preferred_time")
+    search_fields = ("name", "phone", "email")
+    date_hierarchy = "created_at"
+    list_select_related = ("location",)
+    fields = ("name", "phone", "email", "location", "preferred_time", "reason", "consent", "created_at", "handled")
+    readonly_fields = ("name", "phone", "email", "location", "preferred_time", "reason", "consent", "created_at")
+
+    def has_add_permission(self, request):
+        return False  # requests come from patients, through the public form

@@ -5,6 +5,7 @@ so a page costs no query for it; any save or delete of the details or a location
 """
 
 import re
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clinic.media import ImageUploadValidator, random_name
@@ -165,3 +167,63 @@ def clinic():
 
 def forget_clinic(**kwargs):
     cache.delete(CACHE_KEY)
+
+
+class PreferredTime(models.TextChoices):
+    ANY = "any", _("Any time")
+    MORNING = "morning", _("Morning")
+    AFTERNOON = "afternoon", _("Afternoon")
+
+
+class AppointmentRequestQuerySet(models.QuerySet):
+    def past_retention(self, now=None):
+        """Requests older than APPOINTMENT_RETENTION_DAYS: deleted by `delete_old_appointment_requests`."""
+        cutoff = (now or timezone.now()) - timedelta(days=settings.APPOINTMENT_RETENTION_DAYS)
+        return self.filter(created_at__lt=cutoff)
+
+
+class AppointmentRequest(models.Model):
+    """A patient's request to be contacted for an appointment. Health details stay here: they are never e-mailed."""
+
+    name = models.CharField(_("your name"), max_length=120)
+    phone = models.CharField(_("phone"), max_length=30, blank=True, validators=[phone_validator])
+    email = models.EmailField(_("e-mail"), max_length=200, blank=True)
+    location = models.ForeignKey(
+        Location,
+        verbose_name=_("preferred location"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="appointment_requests",
+    )
+    preferred_time = models.CharField(
+        _("preferred time"), max_length=10, choices=PreferredTime, default=PreferredTime.ANY
+    )
+    reason = models.TextField(
+        _("reason for your visit"),
+        max_length=500,
+        blank=True,
+        help_text=_("A few words, e.g. “back pain since my operation”. 500 characters at most."),
+    )
+    consent = models.BooleanField(_("consent to be contacted"), default=False)
+    created_at = models.DateTimeField(_("received"), default=timezone.now, db_index=True)
+    handled = models.BooleanField(_("handled"), default=False, help_text=_("Tick once the patient was contacted."))
+
+    objects = AppointmentRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("appointment request")
+        verbose_name_plural = _("appointment requests")
+        constraints = [
+            models.CheckConstraint(condition=~Q(phone="") | ~Q(email=""), name="appointment_request_has_contact"),
+            models.CheckConstraint(condition=Q(consent=True), name="appointment_request_has_consent"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+    def clean(self):
+        super().clean()
+        if not (self.phone.strip() or self.email.strip()):
+            raise ValidationError(_("Give a phone number or an e-mail address, so we can reach you."))

@@ -49,7 +49,7 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         `conditions.research.condition_research` then adds at most two: suggested and cited articles, and the
         authors of them all.
         """
-        return self.select_related("signoff").prefetch_related(
+        return self.with_reviewer_profile().prefetch_related(
             Prefetch(
                 "condition_treatments",
                 # A join on the linked row, not `IN (all published treatments)`: constant cost however many exist.
