@@ -1,51 +1,46 @@
 """The research on a condition or treatment page: its sidebar, its numbered References, its inline citations.
 
-**Sidebar (condition pages).** The editor's pinned articles (ConditionArticle) first, in their order; then, up to
-SIDEBAR_ARTICLE_LIMIT, suggestions: published articles about one of the condition's treatments, then published
-articles with a keyword equal to the condition's name or one of its "also called" names; newest first within each
-group. Pinned articles are never suggested again. Treatment pages show the articles linked to the treatment.
+Each article appears once on a page: in the References if the text cites it, otherwise in the sidebar.
 
-**References.** Articles cited inline with `[cite:slug]` are numbered in order of first citation across the page's
-sections in page order (`sections`); then the page's own related articles that are not cited inline (the pinned
-articles of a condition, the linked articles of a treatment) continue the numbering. Automatic suggestions are
-never references. A token whose slug names no published article is dropped from the page (the admin refuses
-unknown slugs on save; a draft article's number appears once it is published).
+**References.** Articles cited inline with `[cite:slug]`, numbered in order of first citation across the page's
+sections in page order (`sections`). A token whose slug names no published article is dropped from the page (the
+admin refuses unknown slugs on save; a draft article's number appears once it is published).
+
+**Sidebar.** "Chosen by our clinicians": the articles the editors linked to the page (a condition's ConditionArticle
+rows in their order; a treatment's articles, newest first), except those cited. Then, on condition pages and up to
+SIDEBAR_ARTICLE_LIMIT in all, "Suggested automatically": published articles whose keywords name the condition (its
+name or an "also called" name: `ResearchArticleQuerySet.about_condition`, which "All research on X" lists too),
+newest first, never one already on the page. Articles that only share a treatment are not suggested: they are
+often about another condition.
 
 **Queries.** Constant, whatever the number of articles: one query for the suggested and the cited articles
 together (the suggestions are a LIMITed subquery), one for the authors of every article on the page.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db.models import (
     BooleanField,
-    Case,
-    Exists,
     ExpressionWrapper,
     F,
-    IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Value,
-    When,
     prefetch_related_objects,
 )
 
 from citations.tokens import CITE_TOKEN, cited_slugs, token_slugs
 
 from .models import ArticleAuthor, ResearchArticle
-
-TREATMENT, KEYWORD, UNRELATED = 0, 1, 2
+from .models.research import keywords_match
 
 
 @dataclass(frozen=True)
 class Reference:
     number: int
     article: object
-    cited: bool  # cited inline, or listed because the page links the article
+    cited: bool = True
 
     @property
     def anchor(self):
@@ -72,20 +67,16 @@ class References:
 NO_REFERENCES = References()
 
 
-def build_references(cited, related, slugs):
-    """`cited`: {slug: article} (published only), `related`: the page's own articles, `slugs`: in citation order."""
+def build_references(cited, slugs):
+    """`cited`: {slug: article} (published only), `slugs`: in citation order."""
     entries, numbers, seen = [], {}, set()
     for slug in slugs:
         article = cited.get(slug)
         if article is None or article.pk in seen:
             continue
         seen.add(article.pk)
-        entries.append(Reference(len(entries) + 1, article, cited=True))
+        entries.append(Reference(len(entries) + 1, article))
         numbers[slug] = len(entries)
-    for article in related:
-        if article.pk not in seen:
-            seen.add(article.pk)
-            entries.append(Reference(len(entries) + 1, article, cited=False))
     return References(entries, numbers)
 
 
@@ -131,8 +122,9 @@ def link_citations(html: str, references=None) -> str:
 
 @dataclass
 class PageResearch:
-    sidebar: list
+    sidebar: list  # the articles the editors chose (linked to the page), except those the References list
     references: References
+    suggested: list = field(default_factory=list)  # found automatically: keywords naming the condition
 
 
 def _authors_prefetch():
@@ -146,71 +138,50 @@ def _prefetch_authors(*article_lists):
         prefetch_related_objects(list(articles.values()), _authors_prefetch())
 
 
-def suggestion_priority(treatment_ids, keyword_terms):
-    """0: about one of the treatments, 1: a shared keyword, 2: neither (never suggested)."""
-    whens = []
-    if treatment_ids:
-        through = ResearchArticle.treatments.through.objects.filter(
-            researcharticle_id=OuterRef("pk"), treatment_id__in=treatment_ids
-        )
-        whens.append(When(Exists(through), then=Value(TREATMENT)))
-    keyword_match = Q()
-    for term in keyword_terms:
-        keyword_match |= Q(keyword_index__contains=f"|{term}|")
-    if keyword_match:
-        whens.append(When(keyword_match, then=Value(KEYWORD)))
-    if not whens:
-        return None
-    return Case(*whens, default=Value(UNRELATED), output_field=IntegerField())
-
-
 NEWEST_FIRST = (F("year").desc(nulls_last=True), F("published_at").desc(nulls_last=True), "title", "pk")
 
 
 def condition_research(condition):
-    """The sidebar and References of a condition loaded with `for_page()`: at most two more queries."""
-    limit = settings.SIDEBAR_ARTICLE_LIMIT
-    related = [link.article for link in condition.published_article_links]
-    pinned = related[:limit]
+    """The sidebar (chosen, suggested) and References of a condition loaded with `for_page()`: two more queries."""
     slugs = cited_slugs(*(getattr(condition, name) for name in condition.sections))
-    room = limit - len(pinned)
-    priority = None
-    if room > 0:
-        treatment_ids = [link.treatment_id for link in condition.published_treatment_links]
-        priority = suggestion_priority(treatment_ids, condition.keyword_terms)
-
+    related = [link.article for link in condition.published_article_links]
     suggestions, cited = [], {}
-    if priority is not None or slugs:
+    room = settings.SIDEBAR_ARTICLE_LIMIT - len(related)
+    terms = condition.keyword_terms
+    if slugs or (room > 0 and terms):
         published = ResearchArticle.objects.published()
         wanted = Q(slug__in=slugs) if slugs else Q(pk__in=[])
         rows = published
-        if priority is not None:
+        if room > 0 and terms:
             suggested_ids = (
-                published.exclude(pk__in=[article.pk for article in related])
-                .alias(priority=priority)
-                .filter(priority__lt=UNRELATED)
-                .order_by("priority", *NEWEST_FIRST)
+                published.filter(keywords_match(terms))
+                .exclude(pk__in=[article.pk for article in related])
+                .exclude(slug__in=slugs)
+                .order_by(*NEWEST_FIRST)
                 .values("pk")[:room]
             )
             wanted |= Q(pk__in=suggested_ids)
             rows = rows.annotate(
-                priority=priority,
-                suggested=ExpressionWrapper(Q(pk__in=suggested_ids), output_field=BooleanField()),
-            ).order_by("priority", *NEWEST_FIRST)
+                suggested=ExpressionWrapper(Q(pk__in=suggested_ids), output_field=BooleanField())
+            ).order_by(*NEWEST_FIRST)
         for article in rows.filter(wanted):
             if getattr(article, "suggested", False):
                 suggestions.append(article)
             if article.slug in slugs:
                 cited[article.slug] = article
-    # Pinned articles reuse the objects of the pinned links, so each article is one object with one author list.
+    # Chosen articles reuse the objects of the links, so each article is one object with one author list.
     by_pk = {article.pk: article for article in related}
     cited = {slug: by_pk.get(article.pk, article) for slug, article in cited.items()}
     _prefetch_authors(related, suggestions, cited.values())
-    return PageResearch(sidebar=pinned + suggestions, references=build_references(cited, related, slugs))
+    references = build_references(cited, slugs)
+    cited_pks = {reference.article.pk for reference in references}
+    chosen = [article for article in related if article.pk not in cited_pks][: settings.SIDEBAR_ARTICLE_LIMIT]
+    return PageResearch(sidebar=chosen, suggested=suggestions, references=references)
 
 
 def treatment_research(treatment):
-    """The sidebar (linked articles, newest first) and References of a treatment page: at most three queries."""
+    """The sidebar (linked articles not cited, newest first) and References of a treatment page: at most three
+    queries."""
     related = list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
     slugs = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
     cited = {}
@@ -219,4 +190,6 @@ def treatment_research(treatment):
         for article in ResearchArticle.objects.published().filter(slug__in=slugs):
             cited[article.slug] = by_pk.get(article.pk, article)
     _prefetch_authors(related, cited.values())
-    return PageResearch(sidebar=related, references=build_references(cited, related, slugs))
+    references = build_references(cited, slugs)
+    cited_pks = {reference.article.pk for reference in references}
+    return PageResearch(sidebar=[article for article in related if article.pk not in cited_pks], references=references)

@@ -103,7 +103,12 @@ class ConditionDetailView(PreviewableDetailView):
         research = condition_research(self.object)  # sidebar and References: at most two more queries
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
-            sidebar_articles=research.sidebar, references=research.references, structured_data=[page], **kwargs
+            sidebar_articles=research.sidebar,
+            suggested_articles=research.suggested,
+            research_count=len(research.sidebar) + len(research.suggested),
+            references=research.references,
+            structured_data=[page],
+            **kwargs,
         )
 
 

@@ -100,7 +100,7 @@ def test_condition_page_shows_the_seed_layout(client):
 
     assert page.count("<h1") == 1
     assert "Also called:" in page and "Failed Back Surgery Syndrome, Failed Back Syndrome" in page
-    assert 'class="care-card care-card--urgent"' in page and "bladder or bowels" in page
+    assert 'class="care-card care-card--same-day"' in page and "bladder or bowels" in page
     assert "by Arif Hussain, DO" in page and "Next review due" in page
     aside = page[page.index("<aside") : page.index("</aside>")]
     assert "Related Research Articles" in aside
@@ -111,13 +111,15 @@ def test_condition_page_shows_the_seed_layout(client):
     assert page.index("</article>") < page.index("<aside"), "on a phone the sidebar follows the content"
 
 
-def test_condition_page_groups_treatments_by_category_in_the_editors_order(client):
+def test_condition_page_lists_conservative_treatments_first_then_in_the_editors_order(client):
     condition = ConditionFactory()
     order = [
         ("Revision surgery", TreatmentCategory.SURGICAL),
         ("Epidural steroid injection", TreatmentCategory.INJECTION),
         ("Spinal cord stimulation", TreatmentCategory.ADVANCED),
         ("Facet joint injection", TreatmentCategory.INJECTION),
+        ("Physical therapy", TreatmentCategory.REHABILITATION),
+        ("Gabapentin", TreatmentCategory.MEDICATION),
     ]
     for position, (name, category) in enumerate(order):
         ConditionTreatmentFactory(
@@ -131,14 +133,17 @@ def test_condition_page_groups_treatments_by_category_in_the_editors_order(clien
     positions = [
         page.index(text)
         for text in (
-            "Surgical options",
-            "Revision surgery",
-            "Note on Revision surgery",
+            '<h3 class="treatment-group__title">Medication',
+            "Gabapentin",
+            "Physical therapy and rehabilitation",
             "Injection therapy",
-            "Epidural steroid injection",
+            "Epidural steroid injection",  # the editor put it before the facet joint injection
             "Facet joint injection",
             "Advanced treatment",
             "Spinal cord stimulation",
+            "Surgical options",
+            "Revision surgery",
+            "Note on Revision surgery",
         )
     ]
     assert positions == sorted(positions)

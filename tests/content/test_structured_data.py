@@ -21,6 +21,8 @@ SCHEMA_ORG = {
     "MedicalProcedure": {"name", "url", "description", "mainEntityOfPage"},
     "AnatomicalStructure": {"name"},
     "Person": {"name"},
+    "Physician": {"name", "url", "description", "knowsAbout", "image"},
+    "ProfilePage": {"name", "url", "mainEntity", "dateModified", "publisher", "lastReviewed", "reviewedBy"},
     "MedicalOrganization": {"name", "url", "telephone", "email", "logo", "medicalSpecialty", "location"},
     "MedicalClinic": {"name", "address", "telephone", "openingHours", "hasMap"},
     "PostalAddress": {"streetAddress", "addressLocality", "addressRegion", "postalCode", "addressCountry"},
