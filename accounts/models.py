@@ -1,11 +1,9 @@
-import logging
 
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
 
-logger = logging.getLogger(__name__)
+from clinic.cached_values import forget, remembered
 
 # Staff holding any of these may publish medical content or manage accounts: the accounts two-factor protects.
 PRIVILEGED_PERMISSIONS = (
@@ -26,7 +24,6 @@ class SecurityPolicy(models.Model):
     """Site-wide account rules that administrators set in the admin (a single row)."""
 
     CACHE_KEY = "accounts:security-policy"
-    CACHE_SECONDS = 300
 
     require_two_factor_for_privileged = models.BooleanField(
         _("require two-factor sign-in for reviewers and administrators"),
@@ -47,29 +44,13 @@ class SecurityPolicy(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1  # there is one policy
         super().save(*args, **kwargs)
-        try:
-            cache.delete(self.CACHE_KEY)
-        except Exception:  # noqa: BLE001 - the cache is an accelerator: the saved policy is what counts
-            logger.exception(
-                "Could not remove the cached security policy; the old one expires within %s s", self.CACHE_SECONDS
-            )
+        forget(self.CACHE_KEY)
 
     @classmethod
     def current(cls):
         """The policy, from the cache when it answers, else from the database (Redis down or hung: staff keep
         working)."""
-        try:
-            policy = cache.get(cls.CACHE_KEY)
-        except Exception as error:  # noqa: BLE001 - see save()
-            logger.warning("Cache unavailable (%s): security policy read from the database", type(error).__name__)
-            return cls.objects.get_or_create(pk=1)[0]
-        if policy is None:
-            policy, _created = cls.objects.get_or_create(pk=1)
-            try:
-                cache.set(cls.CACHE_KEY, policy, cls.CACHE_SECONDS)
-            except Exception as error:  # noqa: BLE001 - see save()
-                logger.warning("Could not cache the security policy (%s)", type(error).__name__)
-        return policy
+        return remembered(cls.CACHE_KEY, lambda: cls.objects.get_or_create(pk=1)[0])
 
 
 def two_factor_needed(user):

@@ -1,15 +1,17 @@
 """The research on a condition or treatment page: its sidebar, its numbered References, its inline citations.
 
-**Sidebar (condition pages).** The editor's pinned articles (ConditionArticle) first, in their order; then, up to
-SIDEBAR_ARTICLE_LIMIT, suggestions: published articles about one of the condition's treatments, then published
-articles with a keyword equal to the condition's name or one of its "also called" names; newest first within each
-group. Pinned articles are never suggested again. Treatment pages show the articles linked to the treatment.
+Each article appears once on a page: in the References if the text cites it, otherwise in the sidebar.
 
-**References.** Articles cited inline with `[cite:slug]` are numbered in order of first citation across the page's
-sections in page order (`sections`); then the page's own related articles that are not cited inline (the pinned
-articles of a condition, the linked articles of a treatment) continue the numbering. Automatic suggestions are
-never references. A token whose slug names no published article is dropped from the page (the admin refuses
-unknown slugs on save; a draft article's number appears once it is published).
+**References.** Articles cited inline with `[cite:slug]`, numbered in order of first citation across the page's
+sections in page order (`sections`). A token whose slug names no published article is dropped from the page (the
+admin refuses unknown slugs on save; a draft article's number appears once it is published).
+
+**Sidebar.** "Chosen by our clinicians": the articles the editors linked to the page (a condition's ConditionArticle
+rows in their order; a treatment's articles, newest first), except those cited. Then, on condition pages and up to
+SIDEBAR_ARTICLE_LIMIT in all, "Suggested automatically": published articles whose keywords name the condition (its
+name or an "also called" name: `ResearchArticleQuerySet.about_condition`, which "All research on X" lists too),
+newest first, never one already on the page. Articles that only share a treatment are not suggested: they are
+often about another condition.
 
 **Queries.** Constant, whatever the number of articles: one query for the suggested and the cited articles
 together (the suggestions are a LIMITed subquery), one for the authors of every article on the page.
@@ -21,14 +23,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 from django.db.models import (
-    Case,
-    Exists,
     F,
-    IntegerField,
-    OuterRef,
-    Q,
-    Value,
-    When,
 )
 from django.utils import timezone
 
@@ -37,14 +32,12 @@ from citations.tokens import CITE_TOKEN, cited_slugs, token_slugs
 
 from .models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
 
-TREATMENT, KEYWORD, UNRELATED = 0, 1, 2
-
 
 @dataclass(frozen=True)
 class Reference:
     number: int
     article: object
-    cited: bool  # cited inline, or listed because the page links the article
+    cited: bool = True
 
     @property
     def anchor(self):
@@ -71,20 +64,16 @@ class References:
 NO_REFERENCES = References()
 
 
-def build_references(cited, related, slugs):
-    """`cited`: {slug: article} (published only), `related`: the page's own articles, `slugs`: in citation order."""
+def build_references(cited, slugs):
+    """`cited`: {slug: article} (published only), `slugs`: in citation order."""
     entries, numbers, seen = [], {}, set()
     for slug in slugs:
         article = cited.get(slug)
         if article is None or article.pk in seen:
             continue
         seen.add(article.pk)
-        entries.append(Reference(len(entries) + 1, article, cited=True))
+        entries.append(Reference(len(entries) + 1, article))
         numbers[slug] = len(entries)
-    for article in related:
-        if article.pk not in seen:
-            seen.add(article.pk)
-            entries.append(Reference(len(entries) + 1, article, cited=False))
     return References(entries, numbers)
 
 
@@ -130,8 +119,9 @@ def link_citations(html: str, references=None) -> str:
 
 @dataclass
 class PageResearch:
-    sidebar: list
+    sidebar: list  # the articles the editors chose (linked to the page), except those the References list
     references: References
+    suggested: list = field(default_factory=list)  # found automatically: keywords naming the condition
     article_ids: set = field(default_factory=set)  # every article the page depends on (for the page cache)
     cited_slugs: list = field(default_factory=list)  # cited, published or not yet
 
@@ -169,47 +159,34 @@ def _prefetch_authors(*article_lists):
             article.cited_author_list = author_list(articles[article.pk])
 
 
-def suggestion_priority(treatment_ids, keyword_terms):
-    """0: about one of the treatments, 1: a shared keyword, 2: neither (never suggested)."""
-    whens = []
-    if treatment_ids:
-        through = ResearchArticle.treatments.through.objects.filter(
-            researcharticle_id=OuterRef("pk"), treatment_id__in=treatment_ids
-        )
-        whens.append(When(Exists(through), then=Value(TREATMENT)))
-    keyword_match = Q()
-    for term in keyword_terms:
-        keyword_match |= Q(keyword_index__contains=f"|{term}|")
-    if keyword_match:
-        whens.append(When(keyword_match, then=Value(KEYWORD)))
-    if not whens:
-        return None
-    return Case(*whens, default=Value(UNRELATED), output_field=IntegerField())
-
-
 NEWEST_FIRST = (F("year").desc(nulls_last=True), F("published_at").desc(nulls_last=True), "title", "pk")
 
 
 def condition_research(condition):
-    """The sidebar and References of a condition loaded with `for_page()`: two more queries.
+    """The sidebar (chosen, suggested) and References of a condition loaded with `for_page()`: two more queries.
 
     One query for every article the page may show: its pinned articles (published or not: the page cache must know
-    them all, see `article_ids`), its cited ones and the best suggestions; one for their authors.
+    them all, see `article_ids`), its cited ones and the best keyword suggestions; one for their authors. Cited
+    articles are listed once, in the References, never again in the sidebar.
     """
     limit = settings.SIDEBAR_ARTICLE_LIMIT
     slugs = cited_slugs(*(getattr(condition, name) for name in condition.sections))
-    treatment_ids = [link.treatment_id for link in condition.published_treatment_links]
-    sql, params = page_articles_sql(condition.pk, treatment_ids, condition.keyword_terms, slugs, limit)
+    # Asks for len(slugs) more suggestions than there is room for: the cited ones are dropped below.
+    sql, params = page_articles_sql(condition.pk, condition.keyword_terms, slugs, limit + len(slugs))
     articles = list(ResearchArticle.objects.raw(sql, params))  # suggestions first, best first
     pinned = sorted((a for a in articles if a.pin is not None), key=lambda a: (a.pin, a.pin_order))
     related = [article for article in pinned if article.is_published]
-    suggestions = [a for a in articles if a.priority is not None and a.pin is None][: max(0, limit - len(related))]
     cited = {a.slug: a for a in articles if a.slug in slugs and a.is_published}
-    shown = [*related[:limit], *suggestions]
-    _prefetch_authors(shown, cited.values())
+    references = build_references(cited, slugs)
+    cited_pks = {reference.article.pk for reference in references}
+    chosen = [article for article in related if article.pk not in cited_pks][:limit]
+    room = max(0, limit - len(related))
+    suggestions = [a for a in articles if a.priority is not None and a.pin is None and a.pk not in cited_pks][:room]
+    _prefetch_authors(chosen, suggestions, cited.values())
     return PageResearch(
-        sidebar=shown,
-        references=build_references(cited, related, slugs),
+        sidebar=chosen,
+        suggested=suggestions,
+        references=references,
         article_ids={article.pk for article in articles},
         cited_slugs=slugs,
     )
@@ -220,32 +197,28 @@ def _like_term(term):
     return f"%|{escaped}|%"
 
 
-def page_articles_sql(condition_id, treatment_ids, keyword_terms, slugs, limit):
+def page_articles_sql(condition_id, keyword_terms, slugs, limit):
     """SQL (PostgreSQL and SQLite) for the articles of a condition page: pinned (any status), cited and suggested
-    (published), each row with `pin`/`pin_order` (its link's position) and `priority` (0: about one of the
-    treatments, 1: a shared keyword; NULL: not a suggestion), suggestions first in sidebar order.
+    (published), each row with `pin`/`pin_order` (its link's position) and `priority` (not NULL: a suggestion, an
+    article whose keywords name the condition), suggestions first in sidebar order, newest first.
+
+    Suggestions come only from keywords naming this condition: articles that merely share a treatment were trials
+    on other conditions.
 
     Written as SQL rather than with the ORM: compiling the equivalent queryset (subqueries, Exists, Case) cost more
     than the rest of the page, and each source of articles here is an indexed lookup whose ids are UNIONed, where
     `a OR b OR c` over subqueries made PostgreSQL scan every article.
     """
     article, link = ResearchArticle._meta.db_table, ConditionArticle._meta.db_table
-    through = ResearchArticle.treatments.through._meta.db_table
     columns = ", ".join(f"a.{ResearchArticle._meta.get_field(name).column}" for name in ("id", *CITED_FIELDS))
     published = "c.status = %s AND c.published_at <= %s AND c.draft_of_id IS NULL"
     params = [condition_id]
     candidates = []
-    if treatment_ids:
-        candidates.append(
-            f"SELECT researcharticle_id AS id, {TREATMENT} AS priority FROM {through} "
-            f"WHERE treatment_id IN ({', '.join(['%s'] * len(treatment_ids))})"
-        )
-        params += treatment_ids
     # One SELECT per term: PostgreSQL uses the trigram index for each, where it scanned the table for an OR of them.
     # Backslash escapes by default on PostgreSQL, where an ESCAPE clause would keep the index unused too.
     escape = "" if connection.vendor == "postgresql" else " ESCAPE '\\'"
     for term in keyword_terms:
-        candidates.append(f"SELECT id, {KEYWORD} AS priority FROM {article} WHERE keyword_index LIKE %s{escape}")
+        candidates.append(f"SELECT id, 1 AS priority FROM {article} WHERE keyword_index LIKE %s{escape}")
         params.append(_like_term(term))
     if candidates:
         suggested = (
@@ -277,7 +250,8 @@ def page_articles_sql(condition_id, treatment_ids, keyword_terms, slugs, limit):
 
 
 def treatment_research(treatment):
-    """The sidebar (linked articles, newest first) and References of a treatment page: at most three queries."""
+    """The sidebar (linked articles not cited, newest first) and References of a treatment page: at most three
+    queries."""
     related = list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
     slugs = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
     cited = {}
@@ -286,4 +260,6 @@ def treatment_research(treatment):
         for article in ResearchArticle.objects.published().filter(slug__in=slugs):
             cited[article.slug] = by_pk.get(article.pk, article)
     _prefetch_authors(related, cited.values())
-    return PageResearch(sidebar=related, references=build_references(cited, related, slugs))
+    references = build_references(cited, slugs)
+    cited_pks = {reference.article.pk for reference in references}
+    return PageResearch(sidebar=[article for article in related if article.pk not in cited_pks], references=references)

@@ -36,6 +36,8 @@ urlpatterns = [
     # "Download citation" for reference managers.
     path("research/<slug:slug>/cite.ris", download, {"extension": "ris"}, name="article-ris"),
     path("research/<slug:slug>/cite.bib", download, {"extension": "bib"}, name="article-bib"),
+    path("clinicians/", cached_page(views.ClinicianListView.as_view()), name="clinician-list"),
+    path("clinicians/<slug:slug>/", cached_page(views.ClinicianDetailView.as_view()), name="clinician-detail"),
     path("search/", views.search, name="search"),
     path("preview/<str:token>/", views.signed_preview, name="preview"),
     # A new page is listed as soon as it is published: the sitemap is emptied from the cache with the pages.

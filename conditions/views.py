@@ -15,7 +15,7 @@ from clinic.cache import understood_query
 
 from . import structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
-from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
+from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
 from .research import condition_research, treatment_research
 from .search import search_site
@@ -148,7 +148,12 @@ class ConditionDetailView(PreviewableDetailView):
         research = condition_research(self.object)  # sidebar and References: two more queries
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
-            sidebar_articles=research.sidebar, references=research.references, structured_data=[page], **kwargs
+            sidebar_articles=research.sidebar,
+            suggested_articles=research.suggested,
+            research_count=len(research.sidebar) + len(research.suggested),
+            references=research.references,
+            structured_data=[page],
+            **kwargs,
         )
 
 
@@ -169,7 +174,7 @@ class TreatmentDetailView(PreviewableDetailView):
     template_name = "conditions/treatment_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("signoff")
+        return super().get_queryset().with_reviewer_profile()
 
     def get_context_data(self, **kwargs):
         treatment = self.object
@@ -224,10 +229,44 @@ class ResearchDetailView(PreviewableDetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        author_profiles = ClinicianProfile.objects.by_author(article.authors.all())
         return super().get_context_data(
             conditions=Condition.objects.published().filter(condition_articles__article=article).for_index(),
             treatments=article.treatments.published().for_index(),
-            structured_data=[structured_data.scholarly_article(article, self.request)],
+            authors=[(author, author_profiles.get(author.pk)) for author in article.authors.all()],
+            structured_data=[structured_data.scholarly_article(article, self.request, author_profiles)],
+            **kwargs,
+        )
+
+
+class ClinicianListView(TemplateView):
+    template_name = "conditions/clinician_list.html"
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            profiles=ClinicianProfile.objects.published().for_index(),
+            structured_data=[structured_data.collection_page(self.request, _("Our clinicians"))],
+            **kwargs,
+        )
+
+
+class ClinicianDetailView(PreviewableDetailView):
+    """A clinician's profile: who they are, where they work, what they treat, what they wrote."""
+
+    model = ClinicianProfile
+    template_name = "conditions/clinician_detail.html"
+    context_object_name = "profile"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("clinician").with_reviewer_profile()
+
+    def get_context_data(self, **kwargs):
+        profile = self.object
+        return super().get_context_data(
+            locations=profile.locations.all(),
+            conditions=profile.conditions_treated.published().for_index(),
+            articles=profile.authored_articles(),
+            structured_data=[structured_data.profile_page(profile, self.request)],
             **kwargs,
         )
 
@@ -236,6 +275,7 @@ PREVIEW_VIEWS = {
     "condition": ConditionDetailView,
     "treatment": TreatmentDetailView,
     "researcharticle": ResearchDetailView,
+    "clinicianprofile": ClinicianDetailView,
 }
 
 

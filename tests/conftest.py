@@ -7,6 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
 from clinic.cache import clear_fallback
+from practice.models import clinic
 
 from .factories import PASSWORD, StaffUserFactory  # noqa: F401 - PASSWORD: the factories' password
 
@@ -117,3 +118,10 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def clinic_cached(db):
+    """The clinic's details already in the shared cache, as on any site after its first page: pages then read them
+    with no query (practice.models.clinic; tests/practice/ counts the first read)."""
+    clinic()

@@ -46,9 +46,11 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_ratelimit",  # appointment requests (practice/views.py); its checks look at the cache
     # This project: the site itself (cache, media, backups, health), its content, the people, imports.
     "clinic",
     "conditions",
+    "practice",
     "clinicians",
     "accounts",
     "importing",
@@ -109,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.site",
+                "practice.context_processors.clinic_details",  # after `site`: the admin-edited name wins
             ],
         },
     },
@@ -264,6 +267,9 @@ CITATION_LOOKUP_TIMEOUT = float(os.environ.get("CITATION_LOOKUP_TIMEOUT", "5"))
 CITATION_LOOKUP_CONTACT = os.environ.get("CITATION_LOOKUP_CONTACT", "")
 
 # How many related research articles a condition page's sidebar shows at most.
+# Appointment requests (practice/): how many one address may send, and how long they are kept.
+APPOINTMENT_REQUEST_RATE = os.environ.get("APPOINTMENT_REQUEST_RATE", "5/h")
+APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "90"))
 SIDEBAR_ARTICLE_LIMIT = int(os.environ.get("SIDEBAR_ARTICLE_LIMIT", "8"))
 RESEARCH_PAGE_SIZE = 20
 # A larger A–Z index lists one letter at a time, in pages of this many conditions (conditions/views.py).
@@ -427,6 +433,16 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+# Rate limits (django-ratelimit) count in the shared cache, so every worker and app server sees the same count.
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = [
+    # Its list of supported backends predates Django's own RedisCache, whose INCR is atomic like django-redis's.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # FileBasedCache's increment is not atomic: two requests at the same instant may both pass the limit's last
+    # slot. For a limit of a few requests an hour per address that is harmless; production uses Redis.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 # Rendered public pages (clinic/cache.py): emptied whenever content changes, so the lifetime only bounds
 # memory. The "last good" copy of each page is what visitors get while the database is down.
 PAGE_CACHE_ALIAS = "default"

@@ -51,7 +51,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 if not SECURE_HSTS_PRELOAD:
     # Preloading is a commitment that is hard to undo, so it is opt-in (SECURE_HSTS_PRELOAD=1).
-    SILENCED_SYSTEM_CHECKS = ["security.W021"]
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W021"]  # noqa: F405
 
 if not os.environ.get("EMAIL_HOST"):
     # No SMTP server configured: hand mail to the local MTA rather than printing it to the console.

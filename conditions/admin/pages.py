@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from conditions import publishing
 from conditions.models import (
     ArticleAuthor,
+    ClinicianProfile,
     Condition,
     ConditionArticle,
     ConditionTreatment,
@@ -163,6 +164,22 @@ class TreatmentAdmin(ReviewedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
         (None, {"fields": ("name", "slug", "category", "summary", "body")}),
+        (_("Readability"), {"fields": ("readability",)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
+    )
+
+
+@admin.register(ClinicianProfile)
+class ClinicianProfileAdmin(ReviewedAdmin):
+    list_display = ("__str__", "is_live", "status", "review_due", "owner", "copy_of", "updated_at")
+    list_filter = ("status", ReviewDueFilter, OwnerFilter)
+    search_fields = ("clinician__name", "slug", "summary")
+    autocomplete_fields = ("clinician", "locations", "conditions_treated")
+    fieldsets = (
+        (None, {"fields": ("clinician", "slug", "summary", "specialties")}),
+        (_("Page sections, in the order patients read them"), {"fields": ClinicianProfile.sections}),
+        (_("Photo"), {"fields": ("hero_image", "hero_image_alt")}),
+        (_("Where they work and what they treat"), {"fields": ("locations", "conditions_treated")}),
         (_("Readability"), {"fields": ("readability",)}),
         (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
     )

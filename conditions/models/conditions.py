@@ -41,6 +41,15 @@ def index_letter(first_character):
     return first if first.isalpha() else "#"
 
 
+#: The urgency levels of "When to see a doctor", most urgent first: field -> (level, heading). Each level has its own
+#: action line (templates/includes/urgency_action.html); an editor fills the levels that apply to the condition.
+URGENCY_LEVELS = {
+    "emergency_signs": ("emergency", _("Call 911 now if:")),
+    "urgent_warning": ("same-day", _("Get help the same day if:")),
+    "when_to_see_doctor": ("soon", _("See a doctor soon if:")),
+}
+
+
 def published_link(relation):
     """Rows whose `relation` is published and due (see `PublishableQuerySet.published`)."""
     return Q(**{f"{relation}__status": Status.PUBLISHED, f"{relation}__published_at__lte": timezone.now()})
@@ -79,7 +88,7 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         `published_treatment_links`), so the page can name every treatment it depends on for the page cache.
         """
         return (
-            self.select_related("signoff")
+            self.with_reviewer_profile()
             .defer("search_vector")
             .prefetch_related(
                 Prefetch(
@@ -103,11 +112,24 @@ LINKED_TREATMENT_FIELDS = (
 @reversion.register(follow=("condition_treatments", "condition_articles"), exclude=UNVERSIONED)
 class Condition(Publishable, Reviewed):
     detail_url_name = "conditions:condition-detail"
-    #: The page's rich-text sections in the order patients read them: the one declaration that the template's
-    #: order, search, readability, [cite:] references, the admin and the importers follow.
-    sections = (
-        "urgent_warning", "overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor",
-    )  # fmt: skip
+    #: The page's sections in the order patients read them (as NHS, Mayo Clinic and Cleveland Clinic order theirs):
+    #: (anchor, heading, rich-text fields). The one declaration that the template, the "On this page" links, search,
+    #: readability, [cite:] references, the admin and the importers follow. "When to see a doctor" comes right after
+    #: the symptoms; its three fields are its urgency levels (see URGENCY_LEVELS).
+    page_sections = (
+        ("overview", _("Overview"), ("overview",)),
+        ("symptoms", _("Symptoms"), ("symptoms",)),
+        ("when-to-see-a-doctor", _("When to see a doctor"), tuple(URGENCY_LEVELS)),
+        ("causes", _("Causes"), ("causes",)),
+        ("risk-factors", _("Risk factors"), ("risk_factors",)),
+        ("complications", _("Complications"), ("complications",)),
+        ("diagnosis", _("Screening and diagnosis"), ("diagnosis",)),
+        ("treatment", _("Treatment"), ("treatment_notes",)),
+        ("prevention", _("Prevention and self-care"), ("prevention",)),
+        ("outlook", _("Outlook: living with it"), ("outlook",)),
+        ("questions", _("Questions to ask your doctor"), ("questions_to_ask",)),
+    )
+    sections = tuple(name for _anchor, _heading, names in page_sections for name in names)
     search_weights = {"A": ("name", "alternate_names"), "B": ("summary",), "C": sections}
     copied_rows = ("condition_treatments", "condition_articles")
     #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
@@ -150,11 +172,33 @@ class Condition(Publishable, Reviewed):
         blank=True,
         help_text=_("General notes shown above the treatment options, e.g. how treatment depends on the cause."),
     )
-    when_to_see_doctor = RichTextField(_("when to see a doctor"), blank=True)
-    urgent_warning = RichTextField(
-        _("urgent warning"),
+    emergency_signs = RichTextField(
+        _("call 911 now if"),
         blank=True,
-        help_text=_("Red flags that need care the same day (shown as a prominent callout). Leave empty if none."),
+        help_text=_("Signs of an emergency, e.g. new loss of bladder or bowel control or numbness in the saddle area "
+                    "(cauda equina). Shown first, in red, with the line to call 911. Leave empty if none."),
+    )  # fmt: skip
+    urgent_warning = RichTextField(
+        _("get help the same day if"),
+        blank=True,
+        help_text=_("Signs that need care the same day, e.g. fever after surgery. Shown with the line to call the "
+                    "clinic or go to urgent care. Leave empty if none."),
+    )  # fmt: skip
+    when_to_see_doctor = RichTextField(
+        _("see a doctor soon if"),
+        blank=True,
+        help_text=_("When to make an appointment. Shown with the link to request one and the clinic's phone."),
+    )
+    risk_factors = RichTextField(_("risk factors"), blank=True, help_text=_("Optional: who is more likely to get it."))
+    complications = RichTextField(_("complications"), blank=True, help_text=_("Optional: what it can lead to."))
+    prevention = RichTextField(
+        _("prevention and self-care"), blank=True, help_text=_("Optional: what patients can do themselves.")
+    )
+    outlook = RichTextField(
+        _("outlook: living with it"), blank=True, help_text=_("Optional: what to expect over time, how to cope.")
+    )
+    questions_to_ask = RichTextField(
+        _("questions to ask your doctor"), blank=True, help_text=_("Optional: a list of questions to bring.")
     )
 
     wordpress_id = models.PositiveIntegerField(
@@ -226,19 +270,30 @@ class Condition(Publishable, Reviewed):
         return [link for link in self.treatment_links if link.treatment.is_published]
 
     def treatment_groups(self):
-        """[(category label, [ConditionTreatment, ...]), ...]: grouped by category in the order the editor gave.
-
-        Needs `for_page()`; a category appears where its first treatment stands in the editor's list.
-        """
-        links = self.published_treatment_links
-        order = {}
-        for link in links:
-            order.setdefault(link.treatment.category, len(order))
-        links = sorted(links, key=lambda link: order[link.treatment.category])  # stable: keeps the editor's order
+        """[(category label, [ConditionTreatment, ...]), ...]: conservative care first (TreatmentCategory's order),
+        in the editor's order within each category. Needs `for_page()`."""
+        order = {value: index for index, value in enumerate(TreatmentCategory.values)}
+        # Stable: the links come in the editor's order.
+        links = sorted(self.published_treatment_links, key=lambda link: order[link.treatment.category])
         return [
             (TreatmentCategory(category).label, list(group))
             for category, group in groupby(links, key=lambda link: link.treatment.category)
         ]
+
+    def outline(self):
+        """The sections this page shows, in order, for the page and its "On this page" links:
+        [(anchor, heading, [(field, html, (level, heading) of an urgency level or None)])]. The treatment section is
+        there with treatments even without notes. Needs `for_page()`."""
+        shown = []
+        for anchor, heading, names in self.page_sections:
+            parts = [
+                (name, getattr(self, name), URGENCY_LEVELS.get(name))
+                for name in names
+                if not is_blank_html(getattr(self, name))
+            ]
+            if parts or (anchor == "treatment" and self.published_treatment_links):
+                shown.append((anchor, heading, parts))
+        return shown
 
     @property
     def keyword_terms(self):

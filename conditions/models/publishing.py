@@ -48,6 +48,15 @@ class SignOff(models.Model):
     # the profile or the account changes later.
     reviewer_name = models.CharField(_("reviewer's name"), max_length=200)
     reviewer_credentials = models.CharField(_("credentials"), max_length=100, blank=True)
+    # The clinician the name belongs to, whose public profile "Reviewed by" links to.
+    clinician = models.ForeignKey(
+        "clinicians.Clinician",
+        verbose_name=_("clinician"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     signed_at = models.DateTimeField(_("signed off"), default=timezone.now)
     edit_version = models.PositiveIntegerField(_("edit number"))
     content_digest = models.CharField(_("content digest"), max_length=64)

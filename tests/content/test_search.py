@@ -102,6 +102,7 @@ def test_the_index_is_kept_current_on_save(client):
         assert Condition.objects.filter(pk=condition.pk, search_vector__isnull=False).exists()
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("count", [1, 30])
 def test_search_runs_one_query_per_kind_whatever_the_number_of_matches(client, django_assert_num_queries, count):
     for number in range(count):
