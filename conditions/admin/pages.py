@@ -17,6 +17,7 @@ from conditions.page_state import state_of
 from conditions.readability import TARGET_GRADE, measure
 
 from .citations import CitationAdminViews
+from .layout import CONTENT, RESEARCH, REVIEW, SECTIONS, TREATMENTS, in_tab, section_fieldsets
 from .workflow import PublishableAdmin
 
 
@@ -123,6 +124,7 @@ class ConditionTreatmentInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("treatment",)
     fields = ("position", "treatment", "note")
+    classes = in_tab(TREATMENTS)
     verbose_name_plural = _("treatment options (grouped by category on the page, in this order)")
 
 
@@ -131,6 +133,7 @@ class ConditionArticleInline(admin.TabularInline):
     extra = 0
     autocomplete_fields = ("article",)
     fields = ("position", "article")
+    classes = in_tab(RESEARCH)
     verbose_name_plural = _("related research articles (sidebar, in this order)")
 
 
@@ -144,12 +147,13 @@ class ConditionAdmin(ReviewedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "updated_at"
     inlines = (ConditionTreatmentInline, ConditionArticleInline)
+    tabs = (CONTENT, SECTIONS, TREATMENTS, RESEARCH, REVIEW)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region")}),
-        (_("Page sections, in the order patients read them"), {"fields": Condition.sections}),
-        (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": ("collapse",)}),
-        (_("Readability"), {"fields": ("readability",)}),
-        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
+        (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region"), "classes": in_tab(CONTENT)}),
+        (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": in_tab(CONTENT)}),
+        *section_fieldsets(Condition),
+        (_("Readability"), {"fields": ("readability",), "classes": in_tab(REVIEW)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields, "classes": in_tab(REVIEW)}),
     )
 
 
@@ -161,10 +165,12 @@ class TreatmentAdmin(ReviewedAdmin):
     list_filter = ("status", "category", ReviewDueFilter, OwnerFilter)
     search_fields = ("name", "summary")
     prepopulated_fields = {"slug": ("name",)}
+    tabs = (CONTENT, SECTIONS, REVIEW)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "category", "summary", "body")}),
-        (_("Readability"), {"fields": ("readability",)}),
-        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
+        (None, {"fields": ("name", "slug", "category", "summary"), "classes": in_tab(CONTENT)}),
+        *section_fieldsets(Treatment),
+        (_("Readability"), {"fields": ("readability",), "classes": in_tab(REVIEW)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields, "classes": in_tab(REVIEW)}),
     )
 
 

@@ -1,0 +1,90 @@
+"""An editor works in the condition form as it is laid out: tabs, short sections, a bar that stays in view."""
+
+import re
+
+import pytest
+
+from conditions.models import Condition, Status
+
+from ..factories import ConditionFactory, StaffUserFactory
+from .helpers import TIMEOUT_MS, collect_console_errors, log_in, open_add_form, open_section, open_tab, section_editor
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture
+def page(page):
+    page.set_default_timeout(TIMEOUT_MS)
+    page.set_viewport_size(LAPTOP)
+    return page
+
+
+def test_editor_writes_a_condition_tab_by_tab(page, live_server, transactional_db):
+    editor = StaffUserFactory(role="Editor")
+    log_in(page, live_server.url, editor)
+    errors = collect_console_errors(page)
+    open_add_form(page, live_server.url)
+
+    tabs = page.get_by_role("tab").all_inner_texts()
+    assert tabs == ["Content", "Sections", "Treatments", "Research", "Review & publish"]
+    page.fill("#id_name", "Piriformis syndrome")
+    page.fill("#id_summary", "Buttock pain from a tight piriformis muscle.")
+    page.select_option("#id_body_region", "hip-pelvis")
+    assert not page.locator("#id_summary").is_hidden()
+
+    section_editor(page, "symptoms").click()
+    page.keyboard.type("Pain deep in the buttock, worse when sitting.")
+    assert page.locator("#id_summary").is_hidden()  # one tab at a time
+    # Every section of the page is there, each under its own heading, none longer than two screens.
+    headings = page.locator("#tabpanel-sections summary").all_inner_texts()
+    assert headings == [
+        "Urgent warning", "Overview", "Symptoms", "Causes", "Screening and diagnosis", "About treatment",
+        "When to see a doctor",
+    ]  # fmt: skip
+    for label in tabs:
+        open_tab(page, label)
+        height = page.locator(".form-tab-panel:visible").bounding_box()["height"]
+        assert height <= 2 * LAPTOP["height"], label
+
+    # Far down the form, the workflow buttons are still on screen.
+    open_tab(page, "Sections")
+    for details in page.locator("#tabpanel-sections details").all():
+        if details.get_attribute("open") is None:
+            details.locator("summary").click()
+    page.mouse.wheel(0, 5000)
+    assert page.get_by_role("button", name="Save draft").first.is_visible()
+    bar = page.locator(".workflow-bar-sticky").bounding_box()
+    assert 0 <= bar["y"] < LAPTOP["height"]
+
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_url(re.compile(r"/change/"))
+    condition = Condition.objects.get(name="Piriformis syndrome")
+    assert condition.symptoms == "<p>Pain deep in the buttock, worse when sitting.</p>"
+    assert condition.status == Status.DRAFT
+    assert errors == []
+
+
+def test_a_form_with_errors_opens_on_the_tab_that_has_them(page, live_server, transactional_db):
+    log_in(page, live_server.url, StaffUserFactory(role="Medical reviewer"))
+    open_add_form(page, live_server.url)
+    page.fill("#id_name", "Piriformis syndrome")
+    page.fill("#id_summary", "Buttock pain.")
+    page.select_option("#id_body_region", "hip-pelvis")
+    open_tab(page, "Review & publish")
+    page.get_by_role("button", name="Sign off and publish", exact=True).first.click()  # no overview: refused
+
+    assert page.get_by_role("tab", name="Sections").get_attribute("aria-selected") == "true"
+    assert page.locator(".field-overview .errorlist").is_visible()
+
+
+def test_editor_reads_a_live_page_as_patients_do(page, live_server, transactional_db):
+    condition = ConditionFactory(overview="<p>The <strong>piriformis</strong> muscle.</p>")
+    log_in(page, live_server.url, StaffUserFactory(role="Editor"))
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
+
+    overview = open_section(page, "overview").locator(".readonly")
+    assert overview.inner_text() == "The piriformis muscle."
+    assert overview.locator("strong").inner_text() == "piriformis"
+    assert page.get_by_role("link", name="Compare with last published").count() == 0
