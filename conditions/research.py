@@ -211,7 +211,11 @@ def condition_research(condition):
 
 def treatment_research(treatment):
     """The sidebar (linked articles, newest first) and References of a treatment page: at most three queries."""
-    related = list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
+    related = (
+        list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
+        if treatment.pk  # an unsaved page (the admin's preview) has no linked articles yet
+        else []
+    )
     slugs = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
     cited = {}
     if slugs:

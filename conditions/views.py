@@ -194,6 +194,15 @@ PREVIEW_VIEWS = {
 }
 
 
+def render_page(request, page):
+    """The public page of `page` as it stands, saved or not (the admin's live preview), never cached."""
+    view = PREVIEW_VIEWS[page._meta.model_name](request=request, args=(), kwargs={})
+    view.object = page
+    response = render(request, view.template_name, view.get_context_data(object=page))
+    add_never_cache_headers(response)
+    return response
+
+
 def signed_preview(request, token):
     """A draft shown to a reviewer outside the admin (a visiting physician) through an expiring signed link."""
     try:

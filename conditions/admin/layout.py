@@ -28,9 +28,12 @@ def in_tab(tab, *classes):
 def section_fieldsets(model):
     """One collapsible fieldset per rich-text section, in the order patients read them, all in the Sections tab."""
     return tuple(
-        (capfirst(model._meta.get_field(name).verbose_name), {"fields": (name,), "classes": in_tab(SECTIONS, "collapse")})
-        for name in model.sections
+        (label(model, name), {"fields": (name,), "classes": in_tab(SECTIONS, "collapse")}) for name in model.sections
     )
+
+
+def label(model, name):
+    return capfirst(model._meta.get_field(name).verbose_name)
 
 
 class RenderedRichText:
@@ -39,7 +42,7 @@ class RenderedRichText:
     def __init__(self, model, name):
         self.name = name
         self.__name__ = name  # the admin names the row `field-<name>`, like the editable field
-        self.short_description = capfirst(model._meta.get_field(name).verbose_name)
+        self.short_description = label(model, name)
 
     def __call__(self, obj):
         return rich_text(getattr(obj, self.name))
@@ -54,10 +57,11 @@ class TabbedFormAdmin(admin.ModelAdmin):
         hidden = self.hidden_fields(obj)
         read_only = obj is not None and not self.has_change_permission(request, obj)
         rendered = {name: RenderedRichText(self.model, name) for name in self.model.sections} if read_only else {}
-        return [
-            (name, {**options, "fields": [rendered.get(field, field) for field in options["fields"] if field not in hidden]})
-            for name, options in fieldsets
-        ]
+        layout = []
+        for name, options in fieldsets:
+            fields = [rendered.get(field, field) for field in options["fields"] if field not in hidden]
+            layout.append((name, {**options, "fields": fields}))
+        return layout
 
     def hidden_fields(self, obj):
         """Fields left out of the form. A draft copy's slug: publishing puts the copy onto the live page's address."""
@@ -65,7 +69,8 @@ class TabbedFormAdmin(admin.ModelAdmin):
 
     def get_prepopulated_fields(self, request, obj=None):
         hidden = self.hidden_fields(obj)
-        return {name: sources for name, sources in super().get_prepopulated_fields(request, obj).items() if name not in hidden}
+        prepopulated = super().get_prepopulated_fields(request, obj)
+        return {name: sources for name, sources in prepopulated.items() if name not in hidden}
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["form_tabs"] = [{"id": tab, "label": str(TAB_LABELS[tab])} for tab in self.tabs]

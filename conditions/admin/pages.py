@@ -66,10 +66,10 @@ class ReviewedAdmin(PublishableAdmin):
             return format_html('<strong class="readability-hard">{} ⚠</strong>', result.grade)
         return result.grade
 
-    @admin.display(description=_("readability (updated on save)"))
+    @admin.display(description=_("readability (updated as you type)"))
     def readability(self, obj):
-        if obj is None or obj.pk is None:
-            return _("Shown after the first save.")
+        if obj is None:
+            return _("Shown as you type.")
         result = measure(*obj.patient_text())
         verdict = (
             _("Too hard for many patients: aim for grade %(target)s or below.") % {"target": TARGET_GRADE}
@@ -147,6 +147,10 @@ class ConditionAdmin(ReviewedAdmin):
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "updated_at"
     inlines = (ConditionTreatmentInline, ConditionArticleInline)
+    preview_rows = {
+        "condition_treatments": ("published_treatment_links", "treatment"),
+        "condition_articles": ("published_article_links", "article"),
+    }
     tabs = (CONTENT, SECTIONS, TREATMENTS, RESEARCH, REVIEW)
     fieldsets = (
         (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region"), "classes": in_tab(CONTENT)}),

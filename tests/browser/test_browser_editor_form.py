@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from conditions.models import Condition, Status
 
@@ -88,3 +89,25 @@ def test_editor_reads_a_live_page_as_patients_do(page, live_server, transactiona
     assert overview.inner_text() == "The piriformis muscle."
     assert overview.locator("strong").inner_text() == "piriformis"
     assert page.get_by_role("link", name="Compare with last published").count() == 0
+
+
+def test_editor_sees_the_page_and_its_reading_level_change_while_typing(page, live_server, transactional_db):
+    log_in(page, live_server.url, StaffUserFactory(role="Editor"))
+    errors = collect_console_errors(page)
+    open_add_form(page, live_server.url)
+    page.get_by_role("button", name="Preview", exact=True).click()
+    preview = page.frame_locator("#live-preview iframe")
+
+    page.fill("#id_name", "Piriformis syndrome")
+    section_editor(page, "overview").click()
+    page.keyboard.type("The piriformis muscle can press on the sciatic nerve.")
+    expect(preview.locator("main")).to_contain_text("The piriformis muscle can press on the sciatic nerve.")
+    expect(preview.locator("h1")).to_contain_text("Piriformis syndrome")
+    readability = page.locator("#live-preview .live-readability-result")
+    expect(readability).to_contain_text("9 words")
+
+    page.keyboard.type(" Notwithstanding multidisciplinary interventional considerations, electrophysiological")
+    page.keyboard.type(" investigations occasionally demonstrate neuropathic characteristics.")
+    expect(readability).to_contain_text("Too hard for many patients")
+    assert not Condition.objects.exists()  # nothing saved by previewing
+    assert errors == []
