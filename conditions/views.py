@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from clinic.cache import understood_query
 
-from . import structured_data
+from . import links, structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
@@ -192,6 +192,14 @@ PREVIEW_VIEWS = {
     "treatment": TreatmentDetailView,
     "researcharticle": ResearchDetailView,
 }
+
+
+def go(request, kind, pk):
+    """A link stored by the editor's link chooser (conditions/links.py): on to the page's current address."""
+    address = links.current_address(kind, pk, request.user) if kind in links.TARGETS else None
+    if address is None:
+        raise Http404("No such page")
+    return redirect(address)  # 302: the address may change again
 
 
 def render_page(request, page):

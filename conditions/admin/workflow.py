@@ -36,6 +36,7 @@ from conditions.page_state import latest_version, state_of, state_of_version
 
 from .history import HistoryViews, is_number
 from .layout import TabbedFormAdmin
+from .links import LinkChooserViews
 from .preview import LivePreviewViews
 
 PUBLISH, SUBMIT, REQUEST_CHANGES, WITHDRAW, SAVE = "publish", "submit", "request_changes", "withdraw", "save"
@@ -129,7 +130,7 @@ class PublishableForm(forms.ModelForm):
         )
 
 
-class PublishableAdmin(TabbedFormAdmin, LivePreviewViews, HistoryViews, VersionAdmin):
+class PublishableAdmin(TabbedFormAdmin, LivePreviewViews, LinkChooserViews, HistoryViews, VersionAdmin):
     form = PublishableForm
     publication_fields = ("publication_state", "published_at", "owner")
     #: Fields only a publisher may set (read-only for editors).

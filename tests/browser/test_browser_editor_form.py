@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from conditions.models import Condition, Status
 
-from ..factories import ConditionFactory, StaffUserFactory
+from ..factories import ConditionFactory, ResearchArticleFactory, StaffUserFactory
 from .helpers import TIMEOUT_MS, collect_console_errors, log_in, open_add_form, open_section, open_tab, section_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -110,4 +110,38 @@ def test_editor_sees_the_page_and_its_reading_level_change_while_typing(page, li
     page.keyboard.type(" investigations occasionally demonstrate neuropathic characteristics.")
     expect(readability).to_contain_text("Too hard for many patients")
     assert not Condition.objects.exists()  # nothing saved by previewing
+    assert errors == []
+
+
+def test_editor_links_a_page_and_cites_an_article_without_typing_addresses(page, live_server, transactional_db):
+    sciatica = ConditionFactory(name="Sciatica", slug="sciatica")
+    ResearchArticleFactory(title="Radiofrequency ablation for facet pain", slug="rfa-facet", year=2019, journal="Pain")
+    ResearchArticleFactory(title="Radiofrequency ablation for facet pain", slug="rfa-2021", year=2021, journal="Spine")
+    log_in(page, live_server.url, StaffUserFactory(role="Editor"))
+    errors = collect_console_errors(page)
+    open_add_form(page, live_server.url)
+    page.fill("#id_name", "Piriformis syndrome")
+    page.fill("#id_summary", "Buttock pain.")
+    page.select_option("#id_body_region", "hip-pelvis")
+
+    section_editor(page, "overview").click()
+    page.keyboard.type("It can feel like ")
+    page.locator(".field-overview").get_by_role("button", name="Link to a page…").click()
+    chooser = page.get_by_role("dialog", name="Link to a page")
+    chooser.get_by_label("Search by name").fill("sciat")
+    chooser.get_by_role("button", name="Sciatica").click()
+    page.keyboard.type(". Studies agree")
+
+    page.locator(".field-overview").get_by_role("button", name="Cite an article…").click()
+    chooser = page.get_by_role("dialog", name="Cite a research article")
+    chooser.get_by_label("Search by name").fill("radiofrequency")
+    # Two studies with the same title: the year and journal tell them apart.
+    chooser.get_by_role("button", name="Radiofrequency ablation for facet pain 2021, Spine").click()
+    page.keyboard.type(".")
+
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_url(re.compile(r"/change/"))
+    overview = Condition.objects.get(slug="piriformis-syndrome").overview
+    link = f'<a href="/go/condition/{sciatica.pk}/" rel="noopener noreferrer">Sciatica</a>'
+    assert overview == f"<p>It can feel like {link}. Studies agree[cite:rfa-2021].</p>"
     assert errors == []

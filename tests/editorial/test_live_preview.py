@@ -64,6 +64,7 @@ def test_the_preview_is_a_post_with_the_forms_csrf_token(editor):
 
 def test_a_half_filled_or_nonsense_form_still_previews(login, editor):
     client = login(editor)
-    for data in ({}, {"slug": "not a slug!", "name": "x" * 500, "body_region": "nowhere", "summary": "<p>Half a sentence"}):
+    nonsense = {"slug": "not a slug!", "name": "x" * 500, "body_region": "nowhere", "summary": "<p>Half a sentence"}
+    for data in ({}, nonsense):
         response = client.post(preview_url(), data)
         assert response.status_code == 200 and "html" in response.json()
