@@ -18,6 +18,7 @@ from conditions.readability import TARGET_GRADE, measure
 
 from .citations import CitationAdminViews
 from .layout import CONTENT, RESEARCH, REVIEW, SECTIONS, TREATMENTS, in_tab, section_fieldsets
+from .ordering import SortableInlinesAdmin, SortableTabularInline
 from .workflow import PublishableAdmin
 
 
@@ -119,26 +120,26 @@ class ReviewedAdmin(PublishableAdmin):
         return None
 
 
-class ConditionTreatmentInline(admin.TabularInline):
+class ConditionTreatmentInline(SortableTabularInline):
     model = ConditionTreatment
     extra = 0
     autocomplete_fields = ("treatment",)
     fields = ("position", "treatment", "note")
     classes = in_tab(TREATMENTS)
-    verbose_name_plural = _("treatment options (grouped by category on the page, in this order)")
+    verbose_name_plural = _("treatment options (grouped by category on the page; drag to reorder)")
 
 
-class ConditionArticleInline(admin.TabularInline):
+class ConditionArticleInline(SortableTabularInline):
     model = ConditionArticle
     extra = 0
     autocomplete_fields = ("article",)
     fields = ("position", "article")
     classes = in_tab(RESEARCH)
-    verbose_name_plural = _("related research articles (sidebar, in this order)")
+    verbose_name_plural = _("related research articles (sidebar, in this order; drag to reorder)")
 
 
 @admin.register(Condition)
-class ConditionAdmin(ReviewedAdmin):
+class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
     list_display = (
         "name", "is_live", "status", "body_region", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
     )  # fmt: skip

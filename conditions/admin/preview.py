@@ -83,5 +83,6 @@ class LivePreviewViews:
                 and getattr(row.instance, f"{link}_id")
                 and getattr(row.instance, link).is_published  # as on the public page
             ]
-            setattr(page, attribute, sorted(rows, key=lambda row: row.position))
+            # A new row has no position yet: it goes last, as when saved.
+            setattr(page, attribute, sorted(rows, key=lambda row: (row.position is None, row.position or 0)))
         return page

@@ -56,6 +56,7 @@ document.addEventListener("DOMContentLoaded", () => {
 
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
+  form.addEventListener("dragend", schedule); // rows reordered by dragging (adminsortable2)
   // CKEditor 5 changes its hidden textarea without an input event: listen to each editor's model.
   document.querySelectorAll("textarea.django_ckeditor_5").forEach((textarea) => {
     const listen = (editor) => editor.model.document.on("change:data", schedule);

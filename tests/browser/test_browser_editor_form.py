@@ -7,7 +7,13 @@ from playwright.sync_api import expect
 
 from conditions.models import Condition, Status
 
-from ..factories import ConditionFactory, ResearchArticleFactory, StaffUserFactory
+from ..factories import (
+    ConditionFactory,
+    ConditionTreatmentFactory,
+    ResearchArticleFactory,
+    StaffUserFactory,
+    TreatmentFactory,
+)
 from .helpers import TIMEOUT_MS, collect_console_errors, log_in, open_add_form, open_section, open_tab, section_editor
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -145,3 +151,34 @@ def test_editor_links_a_page_and_cites_an_article_without_typing_addresses(page,
     link = f'<a href="/go/condition/{sciatica.pk}/" rel="noopener noreferrer">Sciatica</a>'
     assert overview == f"<p>It can feel like {link}. Studies agree[cite:rfa-2021].</p>"
     assert errors == []
+
+
+def test_editor_drags_a_treatment_to_the_top(page, live_server, transactional_db):
+    editor = StaffUserFactory(role="Editor")
+    condition = ConditionFactory(status=Status.DRAFT, owner=editor)
+    for position, name in enumerate(["Physical therapy", "Epidural steroid injection", "Spinal cord stimulation"]):
+        ConditionTreatmentFactory(condition=condition, treatment=TreatmentFactory(name=name), position=position)
+    log_in(page, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
+    page.wait_for_load_state("load")  # adminsortable2 starts on load
+    open_tab(page, "Treatments")
+
+    rows = page.locator("#condition_treatments-group tr.has_original")
+    page.locator("#condition_treatments-group").evaluate("group => group.scrollIntoView({block: 'center'})")
+    drag(page, rows.nth(2).locator("td.original p"), rows.nth(0))
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_url(re.compile(r"/change/"))
+
+    order = condition.condition_treatments.order_by("position").values_list("treatment__name", flat=True)
+    assert list(order) == ["Spinal cord stimulation", "Physical therapy", "Epidural steroid injection"]
+
+
+def drag(page, handle, target):
+    """Press on the handle, move over the top half of the target in small steps (as a hand does), release."""
+    start, end = handle.bounding_box(), target.bounding_box()
+    page.mouse.move(start["x"] + 10, start["y"] + start["height"] / 2)
+    page.mouse.down()
+    page.mouse.move(start["x"] + 12, start["y"] + start["height"] / 2 - 4)
+    page.mouse.move(end["x"] + 10, end["y"] + 5, steps=20)
+    page.mouse.move(end["x"] + 12, end["y"] + 4)
+    page.mouse.up()
