@@ -68,7 +68,7 @@ def search_choices(query, kinds):
 
 def _choice(kind, row):
     if isinstance(row, ResearchArticle):
-        detail = ", ".join(str(part) for part in (row.year, row.journal) if part)
+        detail = ", ".join(str(part) for part in (row.year, row.journal or row.journal_abbreviation) if part)
         return Choice(kind, row.pk, row.title, detail, row.slug)
     status = row.get_status_display() if hasattr(row, "get_status_display") else ""
     return Choice(kind, row.pk, row.name, f"{kind_label(kind)} · {status}".strip(" ·"), getattr(row, "slug", ""))

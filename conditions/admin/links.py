@@ -2,6 +2,7 @@
 
 from django.http import JsonResponse
 from django.urls import path, reverse
+from django.utils.translation import gettext as _
 
 from conditions import links
 
@@ -14,6 +15,17 @@ class LinkChooserViews:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["choose_link_url"] = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_choose_link")
+        # "Add a treatment…" above a list of rows: one search and a click adds the row with its page chosen.
+        context["row_choosers"] = [
+            {
+                "prefix": prefix,
+                "field": link,
+                "kind": link,
+                "label": str(_("Add %(page)s…") % {"page": links.kind_label(link)}),
+            }
+            for prefix, (_attribute, link) in getattr(self, "preview_rows", {}).items()
+            if link in links.TARGETS and self.has_change_permission(request, obj)
+        ]
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def choose_link_view(self, request):
@@ -29,7 +41,7 @@ class LinkChooserViews:
         return JsonResponse(
             {
                 "results": [
-                    {"kind": c.kind, "title": c.title, "detail": c.detail, "url": c.url, "slug": c.slug}
+                    {"kind": c.kind, "pk": c.pk, "title": c.title, "detail": c.detail, "url": c.url, "slug": c.slug}
                     for c in choices
                 ]
             }

@@ -1,5 +1,7 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -126,6 +128,7 @@ class ConditionTreatmentInline(SortableTabularInline):
     autocomplete_fields = ("treatment",)
     fields = ("position", "treatment", "note")
     classes = in_tab(TREATMENTS)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
     verbose_name_plural = _("treatment options (grouped by category on the page; drag to reorder)")
 
 
@@ -135,14 +138,20 @@ class ConditionArticleInline(SortableTabularInline):
     autocomplete_fields = ("article",)
     fields = ("position", "article")
     classes = in_tab(RESEARCH)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "article":
+            field.label_from_instance = lambda article: article.choice_label  # as the picker's results name it
+        return field
+
     verbose_name_plural = _("related research articles (sidebar, in this order; drag to reorder)")
 
 
 @admin.register(Condition)
 class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
-    list_display = (
-        "name", "is_live", "status", "body_region", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
-    )  # fmt: skip
+    # One status column (live, workflow, draft copy of what) so the list fits a 1,366 px laptop screen.
+    list_display = ("name", "page_status", "body_region", "review_due", "reading_grade", "owner", "updated")
     list_filter = ("status", "body_region", ReviewDueFilter, OwnerFilter)
     search_fields = ("name", "alternate_names", "summary")
     prepopulated_fields = {"slug": ("name",)}
@@ -164,9 +173,7 @@ class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
 
 @admin.register(Treatment)
 class TreatmentAdmin(ReviewedAdmin):
-    list_display = (
-        "name", "is_live", "status", "category", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
-    )  # fmt: skip
+    list_display = ("name", "page_status", "category", "review_due", "reading_grade", "owner", "updated")
     list_filter = ("status", "category", ReviewDueFilter, OwnerFilter)
     search_fields = ("name", "summary")
     prepopulated_fields = {"slug": ("name",)}
@@ -187,7 +194,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 @admin.register(ResearchArticle)
 class ResearchArticleAdmin(PublishableAdmin):
-    list_display = ("title", "is_live", "status", "journal", "year", "doi", "updated_at")
+    list_display = ("title", "page_status", "journal", "year", "doi", "updated")
     list_filter = ("status", "year", "conditions")
     search_fields = ("title", "doi", "pmid", "journal", "authors__family_name")
     prepopulated_fields = {"slug": ("title",)}

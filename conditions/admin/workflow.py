@@ -21,8 +21,10 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -288,6 +290,22 @@ class PublishableAdmin(TabbedFormAdmin, LivePreviewViews, LinkChooserViews, Hist
     @admin.display(description=_("draft copy of"), ordering="draft_of")
     def copy_of(self, obj):
         return obj.draft_of or ""
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, obj):
+        return date_format(timezone.localtime(obj.updated_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("status"), ordering="status")
+    def page_status(self, obj):
+        """Live or not, the workflow status and what a draft copy is a copy of, in one narrow column."""
+        live = obj.is_published
+        icon = static(f"admin/img/icon-{'yes' if live else 'no'}.svg")
+        label = format_html(
+            '<img src="{}" alt="{}"> {}', icon, _("live") if live else _("not live"), obj.get_status_display()
+        )
+        if obj.draft_of_id:
+            return format_html("{}<br><small>{} {}</small>", label, _("Draft copy of"), obj.draft_of)
+        return label
 
     @admin.display(description=_("status"))
     def publication_state(self, obj):

@@ -10,7 +10,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const kind = dialog.querySelector("#page-chooser-kind");
   const status = dialog.querySelector(".page-chooser-status");
   const list = dialog.querySelector(".page-chooser-results");
-  let target = null; // {editor, mode: "link" | "cite"}
+  let target = null; // {editor, mode: "link" | "cite"} or {row, mode: "row"}
   let timer = null;
   let latest = 0;
 
@@ -22,7 +22,8 @@ document.addEventListener("DOMContentLoaded", () => {
       status.textContent = "";
       return;
     }
-    const params = new URLSearchParams({ q: query, kind: target.mode === "cite" ? "article" : kind.value });
+    const fixedKind = { cite: "article", row: target.row && target.row.kind }[target.mode];
+    const params = new URLSearchParams({ q: query, kind: fixedKind || kind.value });
     const response = await fetch(`${dialog.dataset.url}?${params}`, { credentials: "same-origin" });
     if (!response.ok || request !== latest) return;
     const { results } = await response.json();
@@ -50,6 +51,10 @@ document.addEventListener("DOMContentLoaded", () => {
   function choose(result) {
     const { editor, mode } = target;
     dialog.close();
+    if (mode === "row") {
+      addRow(target.row, result);
+      return;
+    }
     editor.editing.view.focus();
     if (mode === "cite") {
       editor.model.change((writer) => editor.model.insertContent(writer.createText(`[cite:${result.slug}]`)));
@@ -63,11 +68,23 @@ document.addEventListener("DOMContentLoaded", () => {
     }
   }
 
-  function open(editor, mode) {
-    target = { editor, mode };
-    heading.textContent = mode === "cite" ? dialog.dataset.citeTitle : dialog.dataset.linkTitle;
+  // A new inline row with its page chosen: the admin's own "Add another" link, then the row's select.
+  function addRow(row, result) {
+    const group = document.getElementById(`${row.prefix}-group`);
+    group.querySelector(".add-row a").click();
+    const rows = group.querySelectorAll(`.dynamic-${row.prefix}`);
+    const select = rows[rows.length - 1].querySelector(`select[name$="-${row.field}"]`);
+    const label = result.kind === "article" && result.detail ? `${result.title} (${result.detail})` : result.title;
+    select.append(new Option(label, result.pk, true, true));
+    window.django.jQuery(select).trigger("change"); // select2 shows the choice
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+  }
+
+  function open(editor, mode, row, title) {
+    target = { editor, mode, row };
+    heading.textContent = title || (mode === "cite" ? dialog.dataset.citeTitle : dialog.dataset.linkTitle);
     kind.closest("p").querySelectorAll("label[for=page-chooser-kind], select").forEach((element) => {
-      element.hidden = mode === "cite";
+      element.hidden = mode !== "link";
     });
     search.value = "";
     list.replaceChildren();
@@ -97,6 +114,18 @@ document.addEventListener("DOMContentLoaded", () => {
     }
     editor.ui.element.after(tools);
   }
+
+  const rowChoosers = JSON.parse((document.getElementById("row-choosers") || {}).textContent || "[]");
+  rowChoosers.forEach((row) => {
+    const group = document.getElementById(`${row.prefix}-group`);
+    if (!group) return;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "add-row-chooser";
+    button.textContent = row.label;
+    button.addEventListener("click", () => open(null, "row", row, row.label.replace(/…$/, "")));
+    group.querySelector("fieldset").after(button);
+  });
 
   document.querySelectorAll("textarea.django_ckeditor_5").forEach((textarea) => {
     const ready = (editor) => { if (!editor.isReadOnly) addTools(textarea, editor); };

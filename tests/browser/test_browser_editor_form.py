@@ -182,3 +182,61 @@ def drag(page, handle, target):
     page.mouse.move(end["x"] + 10, end["y"] + 5, steps=20)
     page.mouse.move(end["x"] + 12, end["y"] + 4)
     page.mouse.up()
+
+
+def overflows(locator):
+    """Whether a table is wider than the box that holds it (the admin then scrolls it and cuts columns off)."""
+    return locator.evaluate("table => table.scrollWidth > table.parentElement.clientWidth + 1")
+
+
+def test_editor_adds_a_treatment_and_an_article_with_one_search_each(page, live_server, transactional_db):
+    editor = StaffUserFactory(role="Editor")
+    condition = ConditionFactory(status=Status.DRAFT, owner=editor)
+    TreatmentFactory(name="Radiofrequency ablation")
+    title = "Cooled versus conventional radiofrequency ablation of the genicular nerves for chronic knee pain"
+    ResearchArticleFactory(title=title, year=2019, journal="Pain Practice")
+    ResearchArticleFactory(title=title, year=2022, journal="Regional Anesthesia and Pain Medicine")
+    log_in(page, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
+
+    open_tab(page, "Treatments")
+    page.get_by_role("button", name="Add treatment…").click()
+    page.get_by_role("dialog").get_by_label("Search by name").fill("radiofreq")
+    page.get_by_role("dialog").get_by_role("button", name="Radiofrequency ablation").click()
+    page.locator(".dynamic-condition_treatments textarea").last.fill("When injections stop helping.")
+    assert not overflows(page.locator("#condition_treatments-group table"))
+
+    open_tab(page, "Research")
+    page.get_by_role("button", name="Add research article…").click()
+    page.get_by_role("dialog").get_by_label("Search by name").fill("genicular")
+    choices = page.get_by_role("dialog").locator(".page-chooser-results button")
+    expect(choices).to_have_count(2)
+    # Full titles, told apart by year and journal, nothing cut off.
+    assert sorted(choices.all_inner_texts()) == [
+        f"{title}\n2019, Pain Practice",
+        f"{title}\n2022, Regional Anesthesia and Pain Medicine",
+    ]
+    choices.filter(has_text="2022").click()
+    chosen = page.locator(".dynamic-condition_articles .select2-selection__rendered").last
+    assert chosen.inner_text().strip() == f"{title} (2022, Regional Anesthesia and Pain Medicine)"
+    assert not overflows(page.locator("#condition_articles-group table"))
+
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_url(re.compile(r"/change/"))
+    treatment_row = condition.condition_treatments.get()
+    assert (
+        treatment_row.treatment.name == "Radiofrequency ablation"
+        and treatment_row.note == "When injections stop helping."
+    )
+    assert condition.condition_articles.get().article.year == 2022
+
+
+def test_the_condition_list_fits_a_laptop_screen_and_shows_draft_copies(page, live_server, transactional_db):
+    reviewer = StaffUserFactory(role="Medical reviewer")
+    live = ConditionFactory(name="Failed back surgery syndrome with persistent radicular leg pain")
+    live.make_draft_copy(reviewer)
+    log_in(page, live_server.url, reviewer)
+    page.goto(f"{live_server.url}/admin/conditions/condition/")
+
+    assert not overflows(page.locator("#result_list"))
+    expect(page.locator("#result_list")).to_contain_text("Draft copy of Failed back surgery syndrome")
