@@ -68,6 +68,7 @@ class PublishableForm(forms.ModelForm):
     )
     can_publish = False  # set per request by PublishableAdmin.get_form
     workflow_action = SAVE
+    checks_conflicts = True  # off for the live preview, which saves nothing and so locks nothing
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -85,7 +86,7 @@ class PublishableForm(forms.ModelForm):
             self.add_error("review_comment", _("Say what should change, so the editor knows what to do."))
         if action == WITHDRAW and self.instance.status != Status.PUBLISHED:
             raise forms.ValidationError(_("Only a published page can be withdrawn."))
-        if self.instance.pk:
+        if self.instance.pk and self.checks_conflicts:
             self._refuse_outdated_save()
         return cleaned_data
 

@@ -15,6 +15,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const STORAGE_KEY = "live-preview-open";
   let timer = null;
   let latest = 0;
+  let inFlight = null;
 
   function postedData() {
     const data = new FormData(form);
@@ -27,8 +28,11 @@ document.addEventListener("DOMContentLoaded", () => {
   async function refresh() {
     const request = ++latest;
     state.textContent = aside.dataset.updating;
+    inFlight = new AbortController();
     try {
-      const response = await fetch(aside.dataset.url, { method: "POST", body: postedData(), credentials: "same-origin" });
+      const response = await fetch(aside.dataset.url, {
+        method: "POST", body: postedData(), credentials: "same-origin", signal: inFlight.signal,
+      });
       if (!response.ok) throw new Error(String(response.status));
       const result = await response.json();
       if (request !== latest) return;
@@ -54,6 +58,11 @@ document.addEventListener("DOMContentLoaded", () => {
     localStorage.setItem(STORAGE_KEY, open ? "1" : "0");
   }
 
+  // Saving: no more previews of a form that is on its way to the server.
+  form.addEventListener("submit", () => {
+    clearTimeout(timer);
+    if (inFlight) inFlight.abort();
+  });
   form.addEventListener("input", schedule);
   form.addEventListener("change", schedule);
   form.addEventListener("dragend", schedule); // rows reordered by dragging (adminsortable2)

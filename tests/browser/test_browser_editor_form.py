@@ -240,3 +240,71 @@ def test_the_condition_list_fits_a_laptop_screen_and_shows_draft_copies(page, li
 
     assert not overflows(page.locator("#result_list"))
     expect(page.locator("#result_list")).to_contain_text("Draft copy of Failed back surgery syndrome")
+
+
+def wait_for_autosave(page, text):
+    page.wait_for_function(
+        "text => Object.keys(localStorage).some(k => k.startsWith('autosave:') && localStorage[k].includes(text))",
+        arg=text,
+    )
+
+
+def test_editor_closes_the_tab_and_gets_the_unsaved_text_back(page, live_server, transactional_db):
+    editor = StaffUserFactory(role="Editor")
+    condition = ConditionFactory(status=Status.DRAFT, owner=editor, summary="Saved summary.")
+    url = f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/"
+    log_in(page, live_server.url, editor)
+    page.goto(url)
+    page.fill("#id_summary", "A summary typed but never saved.")
+    section_editor(page, "symptoms").click()
+    page.keyboard.type("Pain when sitting.")
+    wait_for_autosave(page, "Pain when sitting.")
+    tab = page
+    tab.close()
+
+    page = tab.context.new_page()
+    page.goto(url)
+    assert page.input_value("#id_summary") == "Saved summary."  # nothing restored without asking
+    page.get_by_role("button", name="Restore my unsaved changes").click()
+    assert page.input_value("#id_summary") == "A summary typed but never saved."
+    expect(section_editor(page, "symptoms")).to_have_text("Pain when sitting.")
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_url(re.compile(r"/change/"))
+
+    condition.refresh_from_db()
+    assert condition.summary == "A summary typed but never saved." and condition.symptoms == "<p>Pain when sitting.</p>"
+    page.goto(url)
+    assert page.get_by_role("button", name="Restore my unsaved changes").count() == 0  # saved: nothing to offer
+
+
+def test_restoring_never_overwrites_a_newer_save_by_someone_else(page, live_server, transactional_db):
+    editor = StaffUserFactory(role="Editor")
+    condition = ConditionFactory(status=Status.DRAFT, owner=editor, summary="Saved summary.")
+    url = f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/"
+    log_in(page, live_server.url, editor)
+    page.goto(url)
+    page.fill("#id_summary", "My summary, typed before the tab closed.")
+    wait_for_autosave(page, "My summary")
+    tab = page
+    tab.close()
+    # Meanwhile a colleague saves the page in the admin.
+    colleague = tab.context.browser.new_context()
+    other = colleague.new_page()
+    log_in(other, live_server.url, StaffUserFactory(role="Editor"))
+    other.goto(url)
+    other.fill("#id_summary", "The colleague's summary.")
+    other.get_by_role("button", name="Save draft").first.click()
+    other.wait_for_url(re.compile(r"/change/"))
+    colleague.close()
+
+    page = tab.context.new_page()
+    page.goto(url)
+    expect(page.locator(".autosave-prompt")).to_contain_text("Someone has saved this page since")
+    page.get_by_role("button", name="Restore my unsaved changes").click()
+    page.get_by_role("button", name="Save draft").first.click()
+
+    expect(page.locator(".errornote, .errorlist").first).to_be_visible()
+    expect(page.locator("#content-main")).to_contain_text("saved this page at")
+    condition.refresh_from_db()
+    assert condition.summary == "The colleague's summary."  # refused: they see the colleague's change first
+    assert page.input_value("#id_summary") == "My summary, typed before the tab closed."
