@@ -176,6 +176,8 @@ def condition_research(condition):
     articles = list(ResearchArticle.objects.raw(sql, params))  # suggestions first, best first
     pinned = sorted((a for a in articles if a.pin is not None), key=lambda a: (a.pin, a.pin_order))
     related = [article for article in pinned if article.is_published]
+    if "published_article_links" in vars(condition):  # the admin's live preview: the rows as the form has them
+        related = [link.article for link in condition.published_article_links]
     cited = {a.slug: a for a in articles if a.slug in slugs and a.is_published}
     references = build_references(cited, slugs)
     cited_pks = {reference.article.pk for reference in references}
@@ -252,7 +254,11 @@ def page_articles_sql(condition_id, keyword_terms, slugs, limit):
 def treatment_research(treatment):
     """The sidebar (linked articles not cited, newest first) and References of a treatment page: at most three
     queries."""
-    related = list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
+    related = (
+        list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
+        if treatment.pk  # an unsaved page (the admin's preview) has no linked articles yet
+        else []
+    )
     slugs = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
     cited = {}
     if slugs:

@@ -39,6 +39,8 @@ urlpatterns = [
     path("clinicians/", cached_page(views.ClinicianListView.as_view()), name="clinician-list"),
     path("clinicians/<slug:slug>/", cached_page(views.ClinicianDetailView.as_view()), name="clinician-detail"),
     path("search/", views.search, name="search"),
+    # Links written with the editor's link chooser: they follow a page whose address changes.
+    path("go/<slug:kind>/<int:pk>/", views.go, name="go"),
     path("preview/<str:token>/", views.signed_preview, name="preview"),
     # A new page is listed as soon as it is published: the sitemap is emptied from the cache with the pages.
     path("sitemap.xml", cached_page(sitemap, params=["p"]), {"sitemaps": sitemaps}, name="sitemap"),

@@ -6,14 +6,14 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from clinic.cache import understood_query
 
-from . import structured_data
+from . import links, structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
@@ -277,6 +277,23 @@ PREVIEW_VIEWS = {
     "researcharticle": ResearchDetailView,
     "clinicianprofile": ClinicianDetailView,
 }
+
+
+def go(request, kind, pk):
+    """A link stored by the editor's link chooser (conditions/links.py): on to the page's current address."""
+    address = links.current_address(kind, pk, request.user) if kind in links.TARGETS else None
+    if address is None:
+        raise Http404("No such page")
+    return redirect(address)  # 302: the address may change again
+
+
+def render_page(request, page):
+    """The public page of `page` as it stands, saved or not (the admin's live preview), never cached."""
+    view = PREVIEW_VIEWS[page._meta.model_name](request=request, args=(), kwargs={})
+    view.object = page
+    response = render(request, view.template_name, view.get_context_data(object=page))
+    add_never_cache_headers(response)
+    return response
 
 
 def signed_preview(request, token):

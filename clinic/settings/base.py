@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",  # full-text search and trigram lookups (inactive on SQLite)
     "django_ckeditor_5",
+    "adminsortable2",
     "reversion",
     "axes",
     "django_otp",

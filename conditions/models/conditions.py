@@ -130,6 +130,8 @@ class Condition(Publishable, Reviewed):
         ("questions", _("Questions to ask your doctor"), ("questions_to_ask",)),
     )
     sections = tuple(name for _anchor, _heading, names in page_sections for name in names)
+    #: Sections an editor fills only where they help (the admin keeps them in a tab of their own).
+    optional_sections = ("risk_factors", "complications", "prevention", "outlook", "questions_to_ask")
     search_weights = {"A": ("name", "alternate_names"), "B": ("summary",), "C": sections}
     copied_rows = ("condition_treatments", "condition_articles")
     #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.

@@ -113,6 +113,12 @@ class ResearchArticle(Publishable):
     def __str__(self):
         return self.title
 
+    @property
+    def choice_label(self):
+        """How pickers name the article: similar titles told apart by year and journal."""
+        details = ", ".join(str(part) for part in (self.year, self.journal or self.journal_abbreviation) if part)
+        return f"{self.title} ({details})" if details else self.title
+
     def save(self, *args, **kwargs):
         self.doi = normalize_doi(self.doi)
         self.pmid = (self.pmid or "").strip()
