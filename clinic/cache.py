@@ -94,6 +94,7 @@ def _current_state(cache):
 
     Replaces the generation once a schedule is due; creates what is missing (evicted, or a new cache).
     """
+    _write_missed_invalidations()
     values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, LAST_GOOD_EPOCH_KEY])
     generation, schedule = values.get(GENERATION_KEY), values.get(SCHEDULE_KEY) or []
     now = time.time()
@@ -152,30 +153,44 @@ def content_changed(sender, instance=None, **kwargs):
     signal = kwargs.get("signal")
     was_public = signal in (post_save, post_delete) and getattr(instance, "_page_cache_was_public", False)
     left_the_site = was_public and (signal is post_delete or not instance.is_published)
-    try:
-        bump_generation()
-        if left_the_site:
-            retire_last_good_copies()
-        if instance is not None and signal is post_save:
+    _invalidate(left_the_site)
+    if instance is not None and signal is post_save:
+        try:
             _remember_schedule(instance)
-        transaction.on_commit(_retire_quietly if left_the_site else _bump_quietly, robust=True)
-    except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving; copies expire anyway
-        logger.exception("Could not invalidate the page cache")
+        except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving
+            logger.exception("Could not remember when a scheduled page goes live")
+    transaction.on_commit(functools.partial(_invalidate, left_the_site), robust=True)
 
 
-def _bump_quietly():
+# Invalidations this process could not write (the cache was down or hung): written before it next reads the cache,
+# so copies stored before a change are never served once the cache answers again.
+_missed = {"bump": False, "retire": False}
+_missed_lock = threading.Lock()
+
+
+def _invalidate(retire):
     try:
         bump_generation()
-    except Exception:  # noqa: BLE001 - see content_changed
-        logger.exception("Could not invalidate the page cache")
+        if retire:
+            retire_last_good_copies()
+    except Exception as error:  # noqa: BLE001 - a cache outage must not stop an editor from saving
+        with _missed_lock:
+            _missed["bump"] = True
+            _missed["retire"] = _missed["retire"] or retire
+        if not isinstance(error, CacheUnavailable):
+            logger.exception("Could not invalidate the page cache; done when it answers again")
 
 
-def _retire_quietly():
-    try:
+def _write_missed_invalidations():
+    """Raises like any cache call if the cache still fails (the caller then treats it as unavailable)."""
+    if not _missed["bump"]:
+        return
+    with _missed_lock:
+        retire = _missed["retire"]
         bump_generation()
-        retire_last_good_copies()
-    except Exception:  # noqa: BLE001 - see content_changed
-        logger.exception("Could not invalidate the page cache")
+        if retire:
+            retire_last_good_copies()
+        _missed.update(bump=False, retire=False)
 
 
 def watch(*models):
@@ -410,6 +425,7 @@ def cached_copy(request):
     cache = page_cache()
     digest = _page_digest(request, params)
     try:
+        _write_missed_invalidations()
         values = cache.get_many([GENERATION_KEY, LAST_GOOD_EPOCH_KEY])
         generation, epoch = values.get(GENERATION_KEY), values.get(LAST_GOOD_EPOCH_KEY)
         packed = cache.get(_page_key(generation, digest)) if generation is not None else None

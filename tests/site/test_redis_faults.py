@@ -92,6 +92,23 @@ def test_while_redis_hangs_each_process_keeps_what_it_rendered_for_a_few_seconds
     assert "X-Page-Cache" not in client.get("/conditions/")
 
 
+def test_a_change_saved_while_redis_hangs_shows_once_it_answers_again(client, redis_server):
+    """The invalidation could not be written: it is written before the cache is read again, so the copy stored
+    before the change is never served."""
+    condition = ConditionFactory(summary="Old summary.")
+    url = condition.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    redis_server.pause()
+    with pytest.raises(Exception, match="Timeout"):
+        caches["default"].get("anything")  # times out: the breaker opens, later calls never leave this process
+    condition.summary = "New summary."
+    condition.save()
+    redis_server.resume()
+    caches["default"].breaker.open_until = 0  # as if its short pause were over
+    response = client.get(url)
+    assert "New summary." in response.content.decode() and response["X-Page-Cache"] == "miss"
+
+
 class Clock:
     def __init__(self):
         self.now = 100.0
