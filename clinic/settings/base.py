@@ -429,7 +429,7 @@ PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off
 PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS", str(7 * 24 * 3600)))
 # While the cache (Redis) cannot be reached, each process serves the pages it rendered for this long (0: never).
-PAGE_CACHE_FALLBACK_SECONDS = int(os.environ.get("PAGE_CACHE_FALLBACK_SECONDS", "10"))
+PAGE_CACHE_FALLBACK_SECONDS = int(os.environ.get("PAGE_CACHE_FALLBACK_SECONDS", "30"))
 # Part of every page key: the deployed release (e.g. the commit); empty means a digest of the code and templates.
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
