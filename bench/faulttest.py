@@ -45,7 +45,12 @@ REDIS_PORT = int(os.environ.get("FAULTTEST_REDIS_PORT", "6390"))
 PORT = int(os.environ.get("FAULTTEST_PORT", "8160"))
 CONDITIONS = int(os.environ.get("FAULTTEST_CONDITIONS", "200"))
 CONNECTIONS = int(os.environ.get("FAULTTEST_CONNECTIONS", "8"))
+# During the faults: each connection waits this long between requests (8 connections: at most ~1,000 req/s, well
+# below what the server takes, so latencies show the fault, not a saturated CPU).
+LOAD_DELAY_MS = int(os.environ.get("FAULTTEST_LOAD_DELAY_MS", "8"))
 LOAD_SECONDS = int(os.environ.get("FAULTTEST_SECONDS", "10"))
+# Long enough for the former max_requests = 5000 to recycle each of 5 workers about once at ~1,300 req/s.
+THROUGHPUT_SECONDS = int(os.environ.get("FAULTTEST_THROUGHPUT_SECONDS", "20"))
 OUTAGES = [int(seconds) for seconds in os.environ.get("FAULTTEST_OUTAGES", "10,40").split(",")]
 REDIS_MAXMEMORY = os.environ.get("FAULTTEST_REDIS_MAXMEMORY", "32mb")
 UNCACHED = "/search/?q=sciatica"  # search results are never cached: every request needs the database
@@ -82,10 +87,12 @@ def fetch(method, path, body=None, headers=None, timeout=10):
         connection.close()
 
 
-def wrk(paths, seconds, connections, script=PLAIN, label="load"):
-    """Runs wrk over `paths`; returns {rps, p50, p99, requests, non2xx, errors} (latencies in ms)."""
+def wrk(paths, seconds, connections, script=PLAIN, label="load", delay_ms=0):
+    """Runs wrk over `paths`; returns {rps, p50, p99, requests, non2xx, errors} (latencies in ms). With `delay_ms`
+    each connection pauses that long between requests: a steady load, not as many requests as the server can take."""
     lua = Path(tempfile.mkstemp(prefix=f"faulttest-{label}-", suffix=".lua")[1])
-    lua.write_text(CYCLE_LUA % (", ".join(json.dumps(path) for path in paths), script))
+    pause = f"\ndelay = function() return {delay_ms} end\n" if delay_ms else ""
+    lua.write_text(CYCLE_LUA % (", ".join(json.dumps(path) for path in paths), script) + pause)
     try:
         output = subprocess.run(
             ["wrk", "--threads", "2" if connections > 1 else "1", "--connections", str(connections), "--duration",
@@ -208,9 +215,9 @@ def probe(path, seconds, interval, cookie=None):
 
 
 def under_load(paths, seconds):
-    """wrk on the cached pages (FAULTTEST_CONNECTIONS) for `seconds`, while /healthz, the home page (cached) and
-    an uncached page are probed; returns the figures."""
-    load, load_result = in_background(wrk, paths, seconds, CONNECTIONS, label="load")
+    """wrk on the cached pages (FAULTTEST_CONNECTIONS, a steady load) for `seconds`, while /healthz, the home page
+    (cached) and an uncached page are probed; returns the figures."""
+    load, load_result = in_background(wrk, paths, seconds, CONNECTIONS, label="load", delay_ms=LOAD_DELAY_MS)
     probes = {name: in_background(probe, path, seconds, interval)
               for name, path, interval in [("healthz", "/healthz", 0.02), ("cached", "/", 0.02),
                                            ("uncached", UNCACHED, 0.5)]}  # fmt: skip
@@ -243,7 +250,7 @@ def measure_throughput(server, paths):
         server.start(**extra)
         for path in paths:
             fetch("GET", path)
-        runs[label].append(wrk(paths, LOAD_SECONDS, 64, label="throughput")["rps"])
+        runs[label].append(wrk(paths, THROUGHPUT_SECONDS, 64, label="throughput")["rps"])
         print(f"  {label}: {runs[label][-1]:,.0f} req/s", flush=True)
     server.stop()
     server.start()
@@ -341,7 +348,7 @@ def main():
         cookie = log_in()
         results = {}
 
-        print("== 1. Throughput (wrk, 64 connections, cached pages, 10 s each)", flush=True)
+        print(f"== 1. Throughput (wrk, 64 connections, cached pages, {THROUGHPUT_SECONDS} s each)", flush=True)
         runs = results["throughput"] = measure_throughput(server, paths)
         cookie = log_in()
         production, former = max(runs["production"]), max(runs["former"])
