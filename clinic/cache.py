@@ -22,8 +22,8 @@
 The cache is shared by every process (files in CACHE_DIR by default; Redis, shared by every app server, when
 REDIS_URL is set): per-process memory would keep serving a withdrawn page from the workers that did not save it.
 A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead, and each
-process keeps what it rendered for PAGE_CACHE_FALLBACK_SECONDS (`_fallback_copy`), so a Redis outage costs one render
-per page, process and period rather than one per visit.
+process serves its own copies of the pages it served or rendered in the last PAGE_CACHE_FALLBACK_SECONDS
+(`_fallback_copy`), so a Redis outage costs one render per page, process and period rather than one per visit.
 """
 
 import functools
@@ -353,6 +353,7 @@ class PageCacheMiddleware:
             generation, next_change, epoch = _current_state(cache)
             packed = cache.get(_page_key(generation, digest))
             if packed is not None:
+                _keep_fallback(digest, packed)  # confirmed current: this process may serve it if Redis fails
                 return _unpack(packed, "hit")
         except Exception as error:  # noqa: BLE001 - cache down: render from the database
             if not isinstance(error, CacheUnavailable):  # that one is logged once, by the circuit breaker
@@ -366,6 +367,7 @@ class PageCacheMiddleware:
                 timeout = max(1, min(timeout, int(next_change - time.time())))
             try:
                 packed = _pack(response)
+                _keep_fallback(digest, packed)
                 cache.set(_page_key(generation, digest), packed, timeout=timeout)
                 cache.set(_last_good_key(digest), (epoch, packed), timeout=settings.PAGE_CACHE_LAST_GOOD_SECONDS)
             except Exception:  # noqa: BLE001
@@ -385,9 +387,11 @@ class PageCacheMiddleware:
 
 
 # --- While the shared cache fails ----------------------------------------------------------------------------
-# Per-process copies, used only while the shared cache cannot be reached, and only for PAGE_CACHE_FALLBACK_SECONDS:
-# a change made meanwhile by another process shows within that time (its invalidation cannot reach a cache that is
-# down anyway); a change made in this process empties them at once.
+# Per-process copies of the pages this process served or rendered, each kept PAGE_CACHE_FALLBACK_SECONDS after it
+# was last known current (served from the shared cache under the current generation, or rendered), and served only
+# while the shared cache cannot be reached: so a hung Redis costs no burst of renders, and a change made meanwhile by
+# another process shows within that time (its invalidation cannot reach a cache that is down anyway); a change made
+# in this process empties them at once.
 FALLBACK_MAX_ENTRIES = 500
 _fallback = OrderedDict()
 _fallback_lock = threading.Lock()

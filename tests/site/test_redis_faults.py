@@ -93,6 +93,15 @@ def test_while_redis_hangs_each_process_keeps_what_it_rendered_for_a_few_seconds
     assert "X-Page-Cache" not in client.get("/conditions/")
 
 
+def test_a_page_served_just_before_redis_hangs_is_served_by_this_process_without_a_render(client, redis_server):
+    condition = ConditionFactory(name="Sciatica")
+    url = condition.get_absolute_url()
+    assert client.get(url)["X-Page-Cache"] == "miss"
+    assert client.get(url)["X-Page-Cache"] == "hit"
+    redis_server.pause()
+    assert client.get(url)["X-Page-Cache"] == "local"  # no burst of renders when Redis hangs
+
+
 def test_a_change_saved_while_redis_hangs_shows_once_it_answers_again(client, redis_server):
     """The invalidation could not be written: it is written before the cache is read again, so the copy stored
     before the change is never served."""
