@@ -22,8 +22,8 @@
 The cache is shared by every process (files in CACHE_DIR by default; Redis, shared by every app server, when
 REDIS_URL is set): per-process memory would keep serving a withdrawn page from the workers that did not save it.
 A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead, and each
-process keeps what it rendered for PAGE_CACHE_FALLBACK_SECONDS (`_fallback_copy`), so a Redis outage costs one render
-per page, process and period rather than one per visit.
+process serves its own copies of the pages it served or rendered in the last PAGE_CACHE_FALLBACK_SECONDS
+(`_fallback_copy`), so a Redis outage costs one render per page, process and period rather than one per visit.
 """
 
 import functools
@@ -94,6 +94,7 @@ def _current_state(cache):
 
     Replaces the generation once a schedule is due; creates what is missing (evicted, or a new cache).
     """
+    _write_missed_invalidations()
     values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, LAST_GOOD_EPOCH_KEY])
     generation, schedule = values.get(GENERATION_KEY), values.get(SCHEDULE_KEY) or []
     now = time.time()
@@ -152,30 +153,44 @@ def content_changed(sender, instance=None, **kwargs):
     signal = kwargs.get("signal")
     was_public = signal in (post_save, post_delete) and getattr(instance, "_page_cache_was_public", False)
     left_the_site = was_public and (signal is post_delete or not instance.is_published)
-    try:
-        bump_generation()
-        if left_the_site:
-            retire_last_good_copies()
-        if instance is not None and signal is post_save:
+    _invalidate(left_the_site)
+    if instance is not None and signal is post_save:
+        try:
             _remember_schedule(instance)
-        transaction.on_commit(_retire_quietly if left_the_site else _bump_quietly, robust=True)
-    except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving; copies expire anyway
-        logger.exception("Could not invalidate the page cache")
+        except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving
+            logger.exception("Could not remember when a scheduled page goes live")
+    transaction.on_commit(functools.partial(_invalidate, left_the_site), robust=True)
 
 
-def _bump_quietly():
+# Invalidations this process could not write (the cache was down or hung): written before it next reads the cache,
+# so copies stored before a change are never served once the cache answers again.
+_missed = {"bump": False, "retire": False}
+_missed_lock = threading.Lock()
+
+
+def _invalidate(retire):
     try:
         bump_generation()
-    except Exception:  # noqa: BLE001 - see content_changed
-        logger.exception("Could not invalidate the page cache")
+        if retire:
+            retire_last_good_copies()
+    except Exception as error:  # noqa: BLE001 - a cache outage must not stop an editor from saving
+        with _missed_lock:
+            _missed["bump"] = True
+            _missed["retire"] = _missed["retire"] or retire
+        if not isinstance(error, CacheUnavailable):
+            logger.exception("Could not invalidate the page cache; done when it answers again")
 
 
-def _retire_quietly():
-    try:
+def _write_missed_invalidations():
+    """Raises like any cache call if the cache still fails (the caller then treats it as unavailable)."""
+    if not _missed["bump"]:
+        return
+    with _missed_lock:
+        retire = _missed["retire"]
         bump_generation()
-        retire_last_good_copies()
-    except Exception:  # noqa: BLE001 - see content_changed
-        logger.exception("Could not invalidate the page cache")
+        if retire:
+            retire_last_good_copies()
+        _missed.update(bump=False, retire=False)
 
 
 def watch(*models):
@@ -338,6 +353,7 @@ class PageCacheMiddleware:
             generation, next_change, epoch = _current_state(cache)
             packed = cache.get(_page_key(generation, digest))
             if packed is not None:
+                _keep_fallback(digest, packed)  # confirmed current: this process may serve it if Redis fails
                 return _unpack(packed, "hit")
         except Exception as error:  # noqa: BLE001 - cache down: render from the database
             if not isinstance(error, CacheUnavailable):  # that one is logged once, by the circuit breaker
@@ -351,6 +367,7 @@ class PageCacheMiddleware:
                 timeout = max(1, min(timeout, int(next_change - time.time())))
             try:
                 packed = _pack(response)
+                _keep_fallback(digest, packed)
                 cache.set(_page_key(generation, digest), packed, timeout=timeout)
                 cache.set(_last_good_key(digest), (epoch, packed), timeout=settings.PAGE_CACHE_LAST_GOOD_SECONDS)
             except Exception:  # noqa: BLE001
@@ -370,9 +387,11 @@ class PageCacheMiddleware:
 
 
 # --- While the shared cache fails ----------------------------------------------------------------------------
-# Per-process copies, used only while the shared cache cannot be reached, and only for PAGE_CACHE_FALLBACK_SECONDS:
-# a change made meanwhile by another process shows within that time (its invalidation cannot reach a cache that is
-# down anyway); a change made in this process empties them at once.
+# Per-process copies of the pages this process served or rendered, each kept PAGE_CACHE_FALLBACK_SECONDS after it
+# was last known current (served from the shared cache under the current generation, or rendered), and served only
+# while the shared cache cannot be reached: so a hung Redis costs no burst of renders, and a change made meanwhile by
+# another process shows within that time (its invalidation cannot reach a cache that is down anyway); a change made
+# in this process empties them at once.
 FALLBACK_MAX_ENTRIES = 500
 _fallback = OrderedDict()
 _fallback_lock = threading.Lock()
@@ -410,6 +429,7 @@ def cached_copy(request):
     cache = page_cache()
     digest = _page_digest(request, params)
     try:
+        _write_missed_invalidations()
         values = cache.get_many([GENERATION_KEY, LAST_GOOD_EPOCH_KEY])
         generation, epoch = values.get(GENERATION_KEY), values.get(LAST_GOOD_EPOCH_KEY)
         packed = cache.get(_page_key(generation, digest)) if generation is not None else None

@@ -4,13 +4,13 @@ Django's RedisCache waits as long as its socket timeouts for a Redis that is dow
 unreachable, on every call: with a page-cache lookup in every request, a hung Redis made every page wait. Here:
 
 - Every socket operation gives up after `SOCKET_TIMEOUT` seconds (connect included) and is never retried.
-- The first failure opens the breaker in this process: for `BREAKER_SECONDS` every call raises `CacheUnavailable`
-  at once, without touching the network. Then one call (one thread) tries Redis again: success closes the breaker,
-  failure keeps it open for another period. So a dead or hung Redis costs each process one short timeout per period.
+- The first failure opens the breaker in this process: from then on every call raises `CacheUnavailable` at once,
+  without touching the network. A background thread pings Redis every `BREAKER_SECONDS`; the first answer closes
+  the breaker. No visitor's request is ever the one that finds out whether Redis is back.
 
 Errors are raised, as Django's own cache backends do, never swallowed: callers decide what a miss means (the page
 cache renders from the database, the security policy is read from the database, `/readyz` reports it), and a failed
-write (an invalidation) is logged where it happened.
+write (an invalidation) is remembered where it happened (clinic/cache.py).
 """
 
 import functools
@@ -30,49 +30,50 @@ BREAKER_SECONDS = 1.0
 
 
 class CacheUnavailable(RedisError):
-    """Redis failed recently in this process: not tried again until the breaker lets one call through."""
+    """Redis failed recently in this process: calls fail at once until the background ping gets an answer."""
 
 
 class CircuitBreaker:
-    """Per process and thread-safe. Closed: calls go through. Open: calls fail at once until `open_until`; then the
-    first caller claims a trial (the others keep failing fast) and its outcome closes or re-opens the breaker."""
+    """Per process and thread-safe. Closed: calls go through. Open: calls fail at once while `ping` (called every
+    `seconds` in a background thread) fails; its first success closes the breaker."""
 
-    def __init__(self, seconds, clock=time.monotonic):
+    def __init__(self, seconds, ping):
         self.seconds = seconds
-        self.clock = clock
-        self.open_until = 0.0
+        self.ping = ping
+        self.is_open = False
         self.lock = threading.Lock()
 
-    @property
-    def is_open(self):
-        return self.open_until > self.clock()
-
     def call(self, function, *args, **kwargs):
-        if self.open_until:
-            with self.lock:
-                now = self.clock()
-                if self.open_until > now:
-                    raise CacheUnavailable("Redis failed less than a moment ago; not tried again yet")
-                self.open_until = now + self.seconds  # this call is the trial: the others fail fast meanwhile
+        if self.is_open:
+            raise CacheUnavailable("Redis failed; calls go through again once it answers a ping")
         try:
-            result = function(*args, **kwargs)
+            return function(*args, **kwargs)
         except RedisError:
-            with self.lock:
-                if not self.open_until:
-                    logger.warning("Redis unavailable: cache calls fail fast for %.1f s at a time", self.seconds)
-                self.open_until = self.clock() + self.seconds
+            self.open()
             raise
-        except Exception:  # Redis answered (e.g. incr of a missing key): not an outage
-            self.close()
-            raise
-        self.close()
-        return result
 
-    def close(self):
-        if self.open_until:
-            with self.lock:
-                self.open_until = 0.0
-            logger.warning("Redis answers again: cache calls go through")
+    def open(self):
+        with self.lock:
+            if self.is_open:
+                return
+            self.is_open = True
+        logger.warning("Redis unavailable: cache calls fail at once until it answers again")
+        threading.Thread(target=self._ping_until_answered, name="redis-breaker", daemon=True).start()
+
+    def _ping_until_answered(self):
+        while True:
+            time.sleep(self.seconds)
+            try:
+                self.ping()
+            except RedisError:
+                continue
+            break
+        self.is_open = False
+        logger.warning("Redis answers again: cache calls go through")
+
+
+_breakers = {}
+_breakers_lock = threading.Lock()
 
 
 class ResilientRedisCache(RedisCache):
@@ -85,11 +86,17 @@ class ResilientRedisCache(RedisCache):
     def __init__(self, server, params):
         super().__init__(server, params)
         options = dict(self._options)
-        self.breaker = CircuitBreaker(float(options.pop("breaker_seconds", BREAKER_SECONDS)))
+        seconds = float(options.pop("breaker_seconds", BREAKER_SECONDS))
+        # Django gives each thread its own cache object; the breaker is the process's, one per Redis.
+        with _breakers_lock:
+            self.breaker = _breakers.setdefault(tuple(self._servers), CircuitBreaker(seconds, self._ping))
         options.setdefault("socket_timeout", SOCKET_TIMEOUT)
         options.setdefault("socket_connect_timeout", SOCKET_TIMEOUT)
         options.setdefault("retry", Retry(NoBackoff(), 0))  # a retry would double the wait on a hung Redis
         self._options = options
+
+    def _ping(self):
+        self._cache.get_client(None, write=True).ping()
 
 
 def _guarded(name):

@@ -85,11 +85,16 @@ def _probe_until_up(alias):
         except psycopg.Error:
             continue
         break
-    _replace_pool(alias)
+    old_pool = _take_pool(alias)  # the next request opens a new one
     with _lock:
         since = _down.pop(alias, None)
     if since is not None:
         logger.warning("Database %r answers again after %.1f s", alias, time.monotonic() - since)
+    if old_pool is not None:
+        try:
+            old_pool.close(timeout=1)
+        except Exception:  # noqa: BLE001 - a pool that cannot even close is being discarded anyway
+            logger.warning("Could not close the old connection pool", exc_info=True)
 
 
 def watched_connection_class(alias):
@@ -131,17 +136,11 @@ class FailFastPool(ConnectionPool):
                     raise
 
 
-def _replace_pool(alias):
-    """Close this process's pool for `alias`; Django opens a new one on the next request. The old pool's pending
-    reconnection attempts (at growing intervals) die with it; connections in use are closed when given back."""
-    wrapper = connections[alias]
-    pools = getattr(type(wrapper), "_connection_pools", {})
-    pool = pools.pop(alias, None)
-    if pool is not None:
-        try:
-            pool.close(timeout=0)
-        except Exception:  # noqa: BLE001 - a pool that cannot even close is being discarded anyway
-            logger.warning("Could not close the old connection pool", exc_info=True)
+def _take_pool(alias):
+    """Remove this process's pool for `alias` from Django's hands; Django opens a new one on the next request. The
+    old pool's pending reconnection attempts (at growing intervals) die with it once closed; connections in use are
+    closed when given back."""
+    return getattr(type(connections[alias]), "_connection_pools", {}).pop(alias, None)
 
 
 def can_serve_pages(alias="default"):
