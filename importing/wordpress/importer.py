@@ -11,7 +11,7 @@
 
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,12 +20,10 @@ from django.contrib.redirects.models import Redirect
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
 from django.utils import timezone
 from django.utils.text import slugify
 
-from citations.identifiers import normalize_doi, validate_doi, validate_pmid
 from conditions.fields import stored_html
 from conditions.models import (
     BodyRegion,
@@ -40,7 +38,7 @@ from conditions.models import (
 from conditions.page_state import content_digest
 from conditions.publishing import publish
 from conditions.slugs import unique_slug, unused_by
-from importing.articles import DuplicateIndex, Known, create_article
+from importing.articles import DuplicateIndex, Known, create_articles, problems
 
 from . import media
 from .mapping import (
@@ -502,12 +500,22 @@ class _PageWriter:
     # --- Research articles ------------------------------------------------------------------------------
 
     def _sync_articles(self, condition, publish_with=None):
+        """The sidebar's citations, by the citation library's rules (importing/articles.py): the same checks (a bad
+        field left out with a warning), the same duplicates (DOI, PubMed ID, title and year; different identifiers
+        are different papers) and the same writing. New articles share the condition's status."""
         index = self.importer.article_index()
         wanted = []
         for citation in self.page.citations:
+            if problem := problems(citation):
+                self.warn(f'research article "{shorten(citation.title or "?", 60)}" not imported: {problem}')
+                continue
+            for warning in citation.warnings:
+                self.warn(f'research article "{shorten(citation.title, 60)}": {warning}')
             match, _reason = index.find(citation)
             article = (
-                ResearchArticle.objects.get(pk=match.key) if match is not None else self._new_article(index, citation)
+                ResearchArticle.objects.get(pk=match.key)
+                if match is not None
+                else self._new_article(index, citation, publish_with)
             )
             if publish_with is not None and article.status != Status.PUBLISHED:
                 article = publish(article, publish_with, note=f"Imported from WordPress ({self.item.label})")
@@ -518,19 +526,17 @@ class _PageWriter:
                 self.warn(f'research article "{shorten(article.title, 60)}" is a draft: publish it to show it')
         self._sync_links(condition, ConditionArticle, "article", [(article, {}) for article in wanted])
 
-    def _new_article(self, index, citation):
-        """A draft article (the shared rules of importing/articles.py); a field that is not valid is left out."""
-        values = {"doi": normalize_doi(citation.doi), "pmid": citation.pmid, "url": citation.url}
-        for name, validator in [("doi", validate_doi), ("pmid", validate_pmid), ("url", URLValidator())]:
-            if values[name]:
-                try:
-                    validator(values[name])
-                except ValidationError:
-                    self.warn(f'{name} "{values[name]}" of "{shorten(citation.title, 60)}" is not valid: left out')
-                    values[name] = ""
-        year = citation.year if citation.year and 1800 <= citation.year <= 2100 else None
-        citation = replace(citation, **values, year=year)
-        article = create_article(citation, index.new_slug(citation.title))
+    def _new_article(self, index, citation, publish_with=None):
+        known_warnings = len(citation.warnings)
+        index.drop_taken_pmid(citation)
+        for warning in citation.warnings[known_warnings:]:
+            self.warn(f'research article "{shorten(citation.title, 60)}": {warning}')
+        [article] = create_articles(
+            [(citation, index.new_slug(citation.title))],
+            reviewer=publish_with,
+            note=f"Imported from WordPress ({self.item.label})",
+            comment=f"Imported from WordPress ({self.item.label})",
+        )
         index.add(Known("site", article.pk, article.title, article.doi.casefold(), article.pmid, article.year))
         if not citation.authors:
             self.warn(f'research article "{shorten(citation.title, 60)}" has no "Authors:" line')

@@ -13,11 +13,11 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 from PIL import Image
 
-from conditions.models import Condition, Status, Treatment
+from conditions.models import Condition, ResearchArticle, Status, Treatment
 from importing.wordpress import blocks, wxr
 from importing.wordpress.shortcodes import page_columns
 
-from ..factories import ConditionFactory, StaffUserFactory
+from ..factories import ConditionFactory, ResearchArticleFactory, StaffUserFactory
 from ..helpers import TEST_FILES
 
 EXPORT = TEST_FILES / "wordpress" / "live-site-export.xml"
@@ -153,3 +153,27 @@ def test_an_existing_redirect_of_another_page_is_never_re_pointed():
     code, out, _ = run_import(EXPORT, status="publish", reviewer=REVIEWER)
     assert Redirect.objects.get(old_path="/occipital-neuralgia/").new_path == "/conditions/neck-pain/"
     assert "/occipital-neuralgia/ already redirects to /conditions/neck-pain/ (another page): left as it is" in out
+
+
+# --- 12. One set of citation rules for every importer --------------------------------------------------------------
+
+
+def test_sidebar_citations_follow_the_citation_librarys_rules():
+    """The same checks, duplicates and warnings as `import_citations`: an article already in the library (imported
+    from a JabRef file) is linked, a paper with the same title but another DOI is another paper, and a malformed DOI
+    is left out with the citation library's own warning."""
+    call_command("import_citations", TEST_FILES / "citations" / "sources" / "jabref.bib", stdout=io.StringIO())
+    hussain = ResearchArticle.objects.get(doi="10.1111/papr.12035")
+    namesake = ResearchArticleFactory(
+        title="Surgery versus prolonged conservative treatment for sciatica", year=2007, doi="10.9999/another.paper"
+    )
+    code, out, _ = run_import(EXPORT, status="publish", reviewer=REVIEWER)
+    sidebar = [link.article for link in Condition.objects.get(wordpress_id=204).condition_articles.order_by("position")]
+    assert sidebar[0] == hussain and ResearchArticle.objects.filter(doi__iexact="10.1111/papr.12035").count() == 1
+    assert sidebar[1] != namesake and sidebar[1].doi == "10.1056/NEJMoa064039"  # different DOIs: different papers
+    assert sidebar[2].title == "Epidural steroid injections for sciatica" and sidebar[2].doi == ""
+    assert (
+        'research article "Epidural steroid injections for sciatica": DOI “doi.org/10.1056” left out: '
+        '"doi.org/10.1056" is not a DOI.'
+    ) in out
+    assert all(article.is_published for article in sidebar)
