@@ -21,7 +21,9 @@
 
 The cache is shared by every process (files in CACHE_DIR by default; Redis, shared by every app server, when
 REDIS_URL is set): per-process memory would keep serving a withdrawn page from the workers that did not save it.
-A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead.
+A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead, and each
+process keeps what it rendered for PAGE_CACHE_FALLBACK_SECONDS (`_fallback_copy`), so a Redis outage costs one render
+per page, process and period rather than one per visit.
 """
 
 import functools
@@ -29,9 +31,11 @@ import hashlib
 import logging
 import os
 import pickle
+import threading
 import time
 import uuid
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlencode
 
@@ -42,6 +46,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save, pre_de
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 
+from .cache_backends import CacheUnavailable
 from .requests import is_anonymous_read
 
 logger = logging.getLogger("clinic.cache")
@@ -143,6 +148,7 @@ def content_changed(sender, instance=None, **kwargs):
     """
     if kwargs.get("action", "post_").startswith("pre_"):
         return
+    clear_fallback()
     signal = kwargs.get("signal")
     was_public = signal in (post_save, post_delete) and getattr(instance, "_page_cache_was_public", False)
     left_the_site = was_public and (signal is post_delete or not instance.is_published)
@@ -333,9 +339,10 @@ class PageCacheMiddleware:
             packed = cache.get(_page_key(generation, digest))
             if packed is not None:
                 return _unpack(packed, "hit")
-        except Exception:  # noqa: BLE001 - cache down: render from the database
-            logger.warning("Page cache unavailable", exc_info=True)
-            return self.get_response(request)
+        except Exception as error:  # noqa: BLE001 - cache down: render from the database
+            if not isinstance(error, CacheUnavailable):  # that one is logged once, by the circuit breaker
+                logger.warning("Page cache unavailable", exc_info=True)
+            return self.render_without_shared_cache(request, digest)
 
         response = self.get_response(request)
         if request.method == "GET" and _asks_for_canonical_page(request) and is_storable_response(response):
@@ -351,6 +358,47 @@ class PageCacheMiddleware:
             response["X-Page-Cache"] = "miss"
             response.page_cache = "miss"
         return response
+
+    def render_without_shared_cache(self, request, digest):
+        packed = _fallback_copy(digest)
+        if packed is not None:
+            return _unpack(packed, "local")
+        response = self.get_response(request)
+        if request.method == "GET" and _asks_for_canonical_page(request) and is_storable_response(response):
+            _keep_fallback(digest, _pack(response))
+        return response
+
+
+# --- While the shared cache fails ----------------------------------------------------------------------------
+# Per-process copies, used only while the shared cache cannot be reached, and only for PAGE_CACHE_FALLBACK_SECONDS:
+# a change made meanwhile by another process shows within that time (its invalidation cannot reach a cache that is
+# down anyway); a change made in this process empties them at once.
+FALLBACK_MAX_ENTRIES = 500
+_fallback = OrderedDict()
+_fallback_lock = threading.Lock()
+
+
+def _fallback_copy(digest):
+    with _fallback_lock:
+        entry = _fallback.get(digest)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+
+def _keep_fallback(digest, packed):
+    if settings.PAGE_CACHE_FALLBACK_SECONDS <= 0:
+        return
+    with _fallback_lock:
+        _fallback[digest] = (time.monotonic() + settings.PAGE_CACHE_FALLBACK_SECONDS, packed)
+        _fallback.move_to_end(digest)
+        while len(_fallback) > FALLBACK_MAX_ENTRIES:
+            _fallback.popitem(last=False)
+
+
+def clear_fallback():
+    with _fallback_lock:
+        _fallback.clear()
 
 
 def cached_copy(request):
@@ -369,9 +417,10 @@ def cached_copy(request):
             last_good = cache.get(_last_good_key(digest))
             if isinstance(last_good, tuple) and len(last_good) == 2 and last_good[0] == epoch:
                 packed = last_good[1]
-    except Exception:  # noqa: BLE001 - no cache either: the caller answers 503
+    except Exception:  # noqa: BLE001 - no shared cache either: this process's own copy, else the caller answers 503
         logger.warning("Page cache unavailable during a database outage", exc_info=True)
-        return None
+        packed = _fallback_copy(digest)
+        return None if packed is None else _unpack(packed, "local")
     if packed is None:
         return None
     return _unpack(packed, "stale")

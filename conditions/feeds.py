@@ -1,6 +1,5 @@
 """Public citation views: "Download citation" (RIS, BibTeX) and the RSS feed of new research articles."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -12,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from citations import bibtex, ris
 from citations.ama import ama_citation
 from conditions.models import ResearchArticle
+from practice.models import clinic
 
 DOWNLOADS = {
     "ris": ("application/x-research-info-systems; charset=utf-8", ris.dumps),
@@ -42,7 +42,7 @@ class LatestArticlesFeed(Feed):
     language = "en"
 
     def title(self):
-        return _("%(clinic)s: new research articles") % {"clinic": settings.CLINIC_NAME}
+        return _("%(clinic)s: new research articles") % {"clinic": clinic().name}
 
     def feed_url(self):
         return reverse("conditions:article-feed")

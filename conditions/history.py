@@ -16,9 +16,9 @@ from django.db.models.signals import post_save
 from django.utils import timezone
 from reversion.models import Revision, Version
 
-from .models import UNVERSIONED, Condition, ResearchArticle, Treatment
+from .models import UNVERSIONED, ClinicianProfile, Condition, ResearchArticle, Treatment
 
-PAGES = (Condition, Treatment, ResearchArticle)
+PAGES = (Condition, Treatment, ResearchArticle, ClinicianProfile)
 
 
 def keep_a_revision_of_every_save(sender, instance, created, raw, **kwargs):

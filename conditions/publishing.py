@@ -24,7 +24,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinicians.models import reviewer_identity
+from clinicians.models import reviewer_identity, signing_clinician
 
 from . import notifications
 from .models import ChangeRequest, Reviewed, SignOff, Status, add_months, random_key
@@ -89,6 +89,7 @@ def _record_sign_off(page, reviewer, digest, note, name=None, credentials=None, 
         reviewer=reviewer,
         reviewer_name=name,
         reviewer_credentials=credentials or "",
+        clinician=signing_clinician(reviewer, name, credentials),
         edit_version=page.edit_version,
         content_digest=digest,
         note=note,

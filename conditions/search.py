@@ -19,7 +19,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, connections
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Greatest
 from django.db.models.signals import post_save
 from django.utils.html import format_html
@@ -234,10 +234,12 @@ def search_site(query, kind="", page=1):
         found = matching(name, query)
         if name == "articles":
             found = found.prefetch_related("authors")
-        total = found.count()
         start = (page - 1) * PAGE_SIZE if results.kind else 0
         size = PAGE_SIZE if results.kind else PER_KIND_PREVIEW
-        items = list(found[start : start + size])
+        # The number of matches comes with the page of them (a window over the whole match), not from a second
+        # query that would match and rank every page again.
+        items = list(found.annotate(total=Window(Count("pk")))[start : start + size])
+        total = items[0].total if items else (found.count() if start else 0)
         for item in items:
             item.snippet = snippet(getattr(item, KINDS[name][2]), query)
         results.groups.append(KindResults(name, total, items, page if results.kind else 1))

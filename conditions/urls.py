@@ -17,7 +17,11 @@ download = cached_page(feeds.download_citation)
 
 urlpatterns = [
     path("", cached_page(views.HomeView.as_view()), name="home"),
-    path("conditions/", cached_page(views.ConditionListView.as_view(), params=["region"]), name="condition-list"),
+    path(
+        "conditions/",
+        cached_page(views.ConditionListView.as_view(), params=["region", "letter", "page"]),
+        name="condition-list",
+    ),
     path("conditions/<slug:slug>/", cached_page(views.ConditionDetailView.as_view()), name="condition-detail"),
     path("treatments/", cached_page(views.TreatmentListView.as_view()), name="treatment-list"),
     path("treatments/<slug:slug>/", cached_page(views.TreatmentDetailView.as_view()), name="treatment-detail"),
@@ -32,7 +36,11 @@ urlpatterns = [
     # "Download citation" for reference managers.
     path("research/<slug:slug>/cite.ris", download, {"extension": "ris"}, name="article-ris"),
     path("research/<slug:slug>/cite.bib", download, {"extension": "bib"}, name="article-bib"),
+    path("clinicians/", cached_page(views.ClinicianListView.as_view()), name="clinician-list"),
+    path("clinicians/<slug:slug>/", cached_page(views.ClinicianDetailView.as_view()), name="clinician-detail"),
     path("search/", views.search, name="search"),
+    # Links written with the editor's link chooser: they follow a page whose address changes.
+    path("go/<slug:kind>/<int:pk>/", views.go, name="go"),
     path("preview/<str:token>/", views.signed_preview, name="preview"),
     # A new page is listed as soon as it is published: the sitemap is emptied from the cache with the pages.
     path("sitemap.xml", cached_page(sitemap, params=["p"]), {"sitemaps": sitemaps}, name="sitemap"),

@@ -87,7 +87,7 @@ def preview_article(citation):
     """An unsaved article for `citation`, whose AMA citation can be shown before the import (the admin preview)."""
     article = ResearchArticle(**citation.article_fields())
     article.doi = normalize_doi(article.doi)
-    article.preview_author_list = author_list(ArticleAuthor(**author.as_fields()) for author in citation.authors)
+    article.cited_author_list = author_list(ArticleAuthor(**author.as_fields()) for author in citation.authors)
     return article
 
 
