@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test lint format bench audit loadtest faulttest backup restore clean
+.PHONY: run serve test lint format bench bench-imports audit loadtest faulttest backup restore clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13+ is needed (pyenv: pyenv install 3.13)")'
@@ -67,6 +67,10 @@ bench/audit/node_modules/.installed: bench/audit/package.json bench/audit/packag
 ## bench: gunicorn + PostgreSQL + wrk: condition page (cache hit/miss), A–Z index, search, vs a static file
 bench: $(VENV)/.dev
 	$(PY) bench/bench.py
+
+## bench-imports: only `import_citations` of a generated 7,000-record BibTeX library (time and peak memory)
+bench-imports: $(VENV)/.dev
+	$(PY) bench/bench.py --only imports
 
 ## audit: Lighthouse scores (Performance, Accessibility, Best Practices, SEO) of the home and condition pages
 audit: $(VENV)/.dev bench/audit/node_modules/.installed

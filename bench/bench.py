@@ -11,8 +11,13 @@ Each is printed as requests/second, p50/p99 latency and a ratio to the static li
 count. Then the p50/p95 latency of search itself (in-process, 200 queries incl. misspellings). The machine is
 shared and noisy: compare ratios within one run, not absolute numbers across runs. Bounded: every wrk run lasts
 BENCH_SECONDS (default 10) on loopback only, and the server is stopped at the end.
+
+Last, `import_citations` of a generated 7,000-record BibTeX library (tests/citation_corpus.py), published by a
+medical reviewer into the same 10,000-article site: wall time, CPU time and peak memory of the command's process.
+`bench/bench.py --only imports` (`make bench-imports`) runs just that.
 """
 
+import argparse
 import os
 import re
 import secrets
@@ -26,7 +31,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.citation_corpus import generated_bibtex  # noqa: E402 - the repository's root is on the path just above
+
 PYTHON = sys.executable
+IMPORT_RECORDS = 7_000
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench")
@@ -111,6 +120,31 @@ print(f"SEARCH p50={times[99]:.1f} p95={times[189]:.1f} max={times[-1]:.1f}")
 """
 
 
+SETUP_REVIEWER = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+reviewer, _ = get_user_model().objects.get_or_create(
+    username="bench-reviewer", defaults={"is_staff": True, "first_name": "Bench", "last_name": "Reviewer"}
+)
+reviewer.groups.add(Group.objects.get(name="Medical reviewer"))
+"""
+
+# The previous run's import is removed, so every run writes all the records.
+IMPORT_SETUP = """
+from conditions.models import ResearchArticle
+ResearchArticle.objects.filter(title__contains="in a cohort study, number").delete()
+"""
+
+# A process of its own runs the command, so its peak memory is the command's (ru_maxrss of its only child).
+MEASURE_CHILD = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+seconds, usage = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"IMPORT {{seconds:.2f}} {{usage.ru_utime + usage.ru_stime:.2f}} {{usage.ru_maxrss}} {{code}}")
+"""
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -163,8 +197,36 @@ def latency(output, percentile):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
+def bench_imports(env):
+    """`import_citations` of a generated library: (seconds, CPU seconds, peak MB, exit status, file MB)."""
+    manage(env, "shell", "-c", IMPORT_SETUP)
+    with tempfile.TemporaryDirectory() as folder:
+        library = Path(folder) / "library.bib"
+        library.write_text(generated_bibtex(IMPORT_RECORDS))
+        size = library.stat().st_size / 1024 / 1024
+        command = [PYTHON, "manage.py", "import_citations", str(library), "--reviewer", "bench-reviewer"]
+        output = subprocess.run(
+            [PYTHON, "-c", MEASURE_CHILD.format(), *command], cwd=ROOT, env=env, check=True, text=True,
+            capture_output=True,
+        ).stdout  # fmt: skip
+    seconds, cpu, peak_kb, code = re.search(r"IMPORT ([\d.]+) ([\d.]+) (\d+) (\d+)", output).groups()
+    return float(seconds), float(cpu), int(peak_kb) / 1024, int(code), size
+
+
+def print_imports(result):
+    seconds, cpu, peak_mb, code, size = result
+    print(
+        f"\nimport_citations, {IMPORT_RECORDS:,} BibTeX records ({size:.1f} MB) into 10,000 articles, published: "
+        f"{seconds:.1f} s ({IMPORT_RECORDS / seconds:,.0f} records/s; the command's own CPU time {cpu:.1f} s, "
+        f"the database's not counted), peak memory {peak_mb:.0f} MB, exit {code}"
+    )
+
+
 def main():
-    if not shutil.which("wrk"):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--only", choices=["imports"], help="Run only this part (the site is set up either way).")
+    only = parser.parse_args().only
+    if not shutil.which("wrk") and only is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     env = {
         **os.environ,
@@ -181,7 +243,11 @@ def main():
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_demo_content", "-v0")
     manage(env, "scale_demo_content", "--conditions", "1000")
+    manage(env, "shell", "-c", SETUP_REVIEWER)
     manage(env, "shell", "-c", SETUP_ARTICLES.format(articles=10_000 - 17))
+    if only == "imports":
+        print_imports(bench_imports(env))
+        return 0
     manage(env, "collectstatic", "--no-input", "-v0")
 
     port = free_port()
@@ -230,6 +296,7 @@ def main():
             f"{result['rps'] / limit:>10.1%}{queries!s:>9}{result['errors']:>8}"
         )
     print(f"\nSearch latency, in-process, 1,000 conditions + 10,000 articles: {search_line.removeprefix('SEARCH ')} ms")
+    print_imports(bench_imports(env))
     return 1 if any(result["errors"] for result, _ in results.values()) else 0
 
 

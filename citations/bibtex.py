@@ -16,6 +16,7 @@ from bibtexparser import middlewares
 from bibtexparser.exceptions import PartialMiddlewareException
 from bibtexparser.library import Library
 from bibtexparser.middlewares.middleware import BlockMiddleware, LibraryMiddleware
+from bibtexparser.middlewares.names import NameParts
 from bibtexparser.model import (
     DuplicateBlockKeyBlock,
     DuplicateFieldKeyBlock,
@@ -104,7 +105,7 @@ class ResolveStringExpressions(LibraryMiddleware):
         for part in parts:
             if part[:1] in ('"', "{") and part[-1:] == {'"': '"', "{": "}"}[part[:1]]:
                 texts.append(part[1:-1])
-            elif part.isdigit():
+            elif not part[:1].isalpha():  # a number, or a bare `12--15`: text (a macro's name starts with a letter)
                 texts.append(part)
             elif part.lower() in macros:
                 texts.append(macros[part.lower()])
@@ -170,7 +171,7 @@ class DecodeLatex(middlewares.LatexDecodingMiddleware):
         errors = []
         for field in entry.fields:
             if isinstance(field.value, list):
-                for name in field.value:
+                for name in (value for value in field.value if isinstance(value, NameParts)):
                     for part in ("first", "von", "last", "jr"):
                         setattr(name, part, self._transform_all_strings(getattr(name, part), errors))
         block = super().transform_entry(entry, library)

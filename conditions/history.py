@@ -60,7 +60,7 @@ def record_new_pages(pages, rows, user=None, comment=""):
                     format="json", serialized_data=json.dumps([data], cls=DjangoJSONEncoder), object_repr=str(obj),
                 )
             )  # fmt: skip
-    Version.objects.bulk_create(versions, batch_size=2000)
+    Version.objects.bulk_create(versions, batch_size=1000)
     return revision
 
 

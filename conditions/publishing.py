@@ -152,11 +152,12 @@ def publish(page, reviewer, *, seen_digest=None, note="", keep_review_due=False,
         return page
 
 
-def publish_new(pages, rows, reviewer, *, note=""):
+def publish_new(pages, rows, reviewer, *, note="", also=None):
     """`reviewer` signs off and publishes pages of one model just created as drafts (an import), with the sign-off
     `publish` would write for each, in a constant number of queries. `rows`: each page's linked rows as written
     (see `states_of_new`). The caller has checked the pages' fields and saves their history
-    (conditions.history.record_new_pages) once they are published."""
+    (conditions.history.record_new_pages) once they are published. `also`: other columns to set in the same UPDATE
+    (e.g. conditions.search.search_vector_values), so each new row is rewritten once."""
     if not pages:
         return pages
     model = type(pages[0])
@@ -175,7 +176,7 @@ def publish_new(pages, rows, reviewer, *, note=""):
     latest = SignOff.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by("-pk")
     model.objects.filter(pk__in=[page.pk for page in pages]).update(
         status=Status.PUBLISHED, published_at=now, edit_version=F("edit_version") + 1,
-        signoff=Subquery(latest.values("pk")[:1]),
+        signoff=Subquery(latest.values("pk")[:1]), **(also or {}),
     )  # fmt: skip
     for page, signoff in zip(pages, signoffs, strict=True):
         page.status, page.published_at, page.signoff, page.edit_version = (

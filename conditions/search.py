@@ -70,8 +70,14 @@ def update_search_vector(instance):
 
 def update_search_vectors(model, pks):
     """Recompute the stored vectors of these pages in one UPDATE (pages created in bulk send no post_save)."""
-    if uses_postgres():
-        model.objects.filter(pk__in=pks).update(search_vector=search_vector_expression(model))
+    if values := search_vector_values(model):
+        model.objects.filter(pk__in=pks).update(**values)
+
+
+def search_vector_values(model):
+    """The column values of an UPDATE that recomputes the stored vector ({} on SQLite, which has no tsvector): for an
+    UPDATE that changes other columns too, so each row is rewritten once."""
+    return {"search_vector": search_vector_expression(model)} if uses_postgres() else {}
 
 
 def index_for_search(sender, instance, raw, **kwargs):

@@ -101,6 +101,7 @@ def test_string_macros_joined_with_hash_are_resolved_and_undefined_macros_never_
     concatenated = article("Radiofrequency denervation")
     assert concatenated.title == "Radiofrequency denervation for facet joint pain"
     assert concatenated.journal == "Pain" and concatenated.year == 2016
+    assert concatenated.pages == "101-109"  # a bare value that is no macro name is text
     assert authors_of("Radiofrequency denervation") == [("César", "Jean")]
     assert "#" not in concatenated.ama_citation
     assert authors_of("Pulsed radiofrequency") == []  # "somebody" is no author

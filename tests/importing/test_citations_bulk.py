@@ -68,3 +68,19 @@ def test_the_command_reports_every_record_of_a_large_file(tmp_path, reviewer):
     assert sum(line.startswith("new ") for line in lines) == 300 and "300 new, 0 duplicates, 0 errors." in lines
     assert ArticleAuthor.objects.filter(article__slug=ResearchArticle.objects.first().slug).exists()
     assert not ConditionArticle.objects.exists()
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_a_progress_bar_is_drawn_on_a_terminal_only(tmp_path):
+    path = tmp_path / "library.bib"
+    path.write_text(generated_bibtex(1500))
+    terminal, captured = Terminal(), io.StringIO()
+    call_command("import_citations", str(path), "--draft", stdout=io.StringIO(), stderr=terminal)
+    assert "] 1000/1500" in terminal.getvalue() and "] 1500/1500 done" in terminal.getvalue()
+    ResearchArticle.objects.all().delete()
+    call_command("import_citations", str(path), "--draft", stdout=io.StringIO(), stderr=captured)
+    assert "1500/1500" not in captured.getvalue()
