@@ -18,7 +18,17 @@ class ConditionsConfig(AppConfig):
             ResearchArticle,
             Treatment,
         )
+        from .page_tags import changed_tags  # noqa: PLC0415
 
         history.connect()  # every save is a revision
         search.connect()  # every save of a page updates its search index
-        watch(Condition, Treatment, ResearchArticle, ConditionTreatment, ConditionArticle, ArticleAuthor)
+        # Each change purges the pages showing what changed (conditions/page_tags.py).
+        watch(
+            Condition,
+            Treatment,
+            ResearchArticle,
+            ConditionTreatment,
+            ConditionArticle,
+            ArticleAuthor,
+            tags=changed_tags,
+        )
