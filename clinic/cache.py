@@ -150,11 +150,11 @@ def retire_last_good_copies():
 
 
 def _current_state(cache):
-    """(generation, next scheduled publication as a UNIX time or None, last good epoch).
+    """(generation, next scheduled publication as a UNIX time or None, last good epoch, sequence).
 
     Replaces the generation once a schedule is due; creates what is missing (evicted, or a new cache).
     """
-    values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, LAST_GOOD_EPOCH_KEY])
+    values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, LAST_GOOD_EPOCH_KEY, SEQUENCE_KEY])
     generation, schedule = values.get(GENERATION_KEY), values.get(SCHEDULE_KEY) or []
     now = time.time()
     if schedule and schedule[0] <= now:
@@ -169,7 +169,11 @@ def _current_state(cache):
     if epoch is None:
         cache.add(LAST_GOOD_EPOCH_KEY, _new_value(), timeout=None)
         epoch = cache.get(LAST_GOOD_EPOCH_KEY)
-    return generation, (schedule[0] if schedule else None), epoch
+    sequence = values.get(SEQUENCE_KEY)
+    if sequence is None:
+        cache.add(SEQUENCE_KEY, _new_value(), timeout=None)
+        sequence = cache.get(SEQUENCE_KEY)
+    return generation, (schedule[0] if schedule else None), epoch, sequence
 
 
 def _remember_schedule(instance):
@@ -405,14 +409,25 @@ def _unpack(packed, label):
 # --- The middleware ------------------------------------------------------------------------------------------
 
 
-def _fresh(cache, entry):
-    """The packed copy if every tag it was stored under still has the same version, else None."""
-    if not (isinstance(entry, tuple) and len(entry) == 2):
+def _fresh(cache, key, entry, sequence):
+    """The packed copy if every tag it was stored under still has the same version, else None.
+
+    An entry also records the sequence (`SEQUENCE_KEY`) when its tags were last found current: while the sequence is
+    the same, nothing changed anywhere and the tags need not be read. Otherwise they are, once, and the entry is
+    stamped with the sequence read before them (a change since then shows in the next comparison).
+    """
+    if not (isinstance(entry, tuple) and len(entry) == 4):
         return None
-    versions, packed = entry
+    versions, packed, checked, expires = entry
+    if sequence is not None and checked == sequence:
+        return packed
     keys = {_tag_key(tag): version for tag, version in versions.items()}
     current = cache.get_many(list(keys))
-    return packed if all(current.get(key) == version for key, version in keys.items()) else None
+    if not all(current.get(key) == version for key, version in keys.items()):
+        return None
+    if sequence is not None and expires - time.time() >= 1:
+        cache.set(key, (versions, packed, sequence, expires), timeout=int(expires - time.time()))
+    return packed
 
 
 class PageCacheMiddleware:
@@ -446,9 +461,9 @@ class PageCacheMiddleware:
         cache = page_cache()
         digest = _page_digest(request, params)
         try:
-            generation, next_change, epoch = _current_state(cache)
-            sequence = cache.get(SEQUENCE_KEY)
-            packed = _fresh(cache, cache.get(_page_key(generation, digest)))
+            generation, next_change, epoch, sequence = _current_state(cache)
+            key = _page_key(generation, digest)
+            packed = _fresh(cache, key, cache.get(key), sequence)
             if packed is not None:
                 return conditional(request, _unpack(packed, "hit"))
         except Exception:  # noqa: BLE001 - cache down: render from the database
@@ -467,7 +482,8 @@ class PageCacheMiddleware:
                 # Tags first, then the sequence: a change made during the rendering shows in one or the other.
                 if cache.get(SEQUENCE_KEY) == sequence:
                     packed = _pack(response)
-                    cache.set(_page_key(generation, digest), (versions, packed), timeout=timeout)
+                    entry = (versions, packed, sequence, time.time() + timeout)
+                    cache.set(_page_key(generation, digest), entry, timeout=timeout)
                     cache.set(_last_good_key(digest), (epoch, packed), timeout=settings.PAGE_CACHE_LAST_GOOD_SECONDS)
             except Exception:  # noqa: BLE001
                 logger.warning("Could not store a page in the cache", exc_info=True)
@@ -538,7 +554,8 @@ def cached_copy(request):
     try:
         values = cache.get_many([GENERATION_KEY, LAST_GOOD_EPOCH_KEY])
         generation, epoch = values.get(GENERATION_KEY), values.get(LAST_GOOD_EPOCH_KEY)
-        packed = _fresh(cache, cache.get(_page_key(generation, digest))) if generation is not None else None
+        key = _page_key(generation, digest)
+        packed = _fresh(cache, key, cache.get(key), None) if generation is not None else None
         if packed is None and epoch is not None:
             last_good = cache.get(_last_good_key(digest))
             if isinstance(last_good, tuple) and len(last_good) == 2 and last_good[0] == epoch:
