@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test lint format bench bench-imports audit loadtest faulttest backup restore clean
+.PHONY: run serve test lint format bench bench-imports scaletest audit loadtest faulttest backup restore clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13+ is needed (pyenv: pyenv install 3.13)")'
@@ -71,6 +71,11 @@ bench: $(VENV)/.dev
 ## bench-imports: only `import_citations` of a generated 7,000-record BibTeX library (time and peak memory)
 bench-imports: $(VENV)/.dev
 	$(PY) bench/bench.py --only imports
+
+## scaletest: Redis + PostgreSQL + 2 gunicorn app servers + Varnish (deploy/varnish.vcl) under wrk while an editor
+##            withdraws and publishes: every response 200, each change visible within 1 s, throughput, hit ratio
+scaletest: $(VENV)/.dev
+	$(PY) bench/scaletest.py
 
 ## audit: Lighthouse scores (Performance, Accessibility, Best Practices, SEO) of the home and condition pages
 audit: $(VENV)/.dev bench/audit/node_modules/.installed

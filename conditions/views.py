@@ -11,9 +11,10 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from clinic.cache import understood_query
+from citations.tokens import cited_slugs
+from clinic.cache import tag_page, understood_query
 
-from . import links, structured_data
+from . import links, page_tags, structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
@@ -146,6 +147,7 @@ class ConditionDetailView(PreviewableDetailView):
 
     def get_context_data(self, **kwargs):
         research = condition_research(self.object)  # sidebar and References: two more queries
+        tag_page(self.request, *page_tags.condition_page_tags(self.object, research))
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
             sidebar_articles=research.sidebar,
@@ -179,13 +181,17 @@ class TreatmentDetailView(PreviewableDetailView):
     def get_context_data(self, **kwargs):
         treatment = self.object
         research = treatment_research(treatment)  # linked and cited articles, their authors: 1 to 3 queries
-        return super().get_context_data(
-            conditions=Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index(),
+        conditions = Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index()
+        context = super().get_context_data(
+            conditions=conditions,
             articles=research.sidebar,
             references=research.references,
             structured_data=[structured_data.treatment_page(treatment, self.request)],
             **kwargs,
         )
+        cited = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
+        tag_page(self.request, *page_tags.treatment_page_tags(treatment, conditions, research, cited))
+        return context
 
 
 class ResearchListView(ListView):
@@ -230,13 +236,18 @@ class ResearchDetailView(PreviewableDetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         author_profiles = ClinicianProfile.objects.by_author(article.authors.all())
-        return super().get_context_data(
-            conditions=Condition.objects.published().filter(condition_articles__article=article).for_index(),
-            treatments=article.treatments.published().for_index(),
+        conditions = Condition.objects.published().filter(condition_articles__article=article).for_index()
+        # Every linked treatment, published or not (publishing one adds it here), filtered in Python.
+        treatments = list(article.treatments.for_index())
+        context = super().get_context_data(
+            conditions=conditions,
+            treatments=[treatment for treatment in treatments if treatment.is_published],
             authors=[(author, author_profiles.get(author.pk)) for author in article.authors.all()],
             structured_data=[structured_data.scholarly_article(article, self.request, author_profiles)],
             **kwargs,
         )
+        tag_page(self.request, *page_tags.article_page_tags(article, conditions, [t.pk for t in treatments]))
+        return context
 
 
 class ClinicianListView(TemplateView):

@@ -452,6 +452,34 @@ PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS"
 # While the cache (Redis) cannot be reached, each process serves the pages it rendered for this long (0: never).
 # One second: a page withdrawn through another process meanwhile is gone everywhere within it (the review guarantee).
 PAGE_CACHE_FALLBACK_SECONDS = float(os.environ.get("PAGE_CACHE_FALLBACK_SECONDS", "1"))
+# HTTP caching of the same pages (clinic/http_cache.py): browsers keep a page PAGE_CACHE_BROWSER_SECONDS (they
+# cannot be purged: 0, they revalidate with ETag and get a 304); a proxy or CDN keeps it PAGE_CACHE_SHARED_SECONDS
+# (s-maxage), long only when PAGE_CACHE_PURGE tells it about changes (clinic/purge.py, docs/deploy.md):
+# PAGE_CACHE_PURGE_BACKEND=varnish (VARNISH_PURGE_URLS, comma-separated), cloudflare (CLOUDFLARE_ZONE_ID,
+# CLOUDFLARE_API_TOKEN) or fastly (FASTLY_SERVICE_ID, FASTLY_API_TOKEN).
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "0"))
+_purge_backend = os.environ.get("PAGE_CACHE_PURGE_BACKEND", "")
+PAGE_CACHE_PURGE = {
+    "": None,
+    "varnish": {
+        "BACKEND": "clinic.purge.VarnishPurge",
+        "OPTIONS": {"urls": [url for url in os.environ.get("VARNISH_PURGE_URLS", "").split(",") if url]},
+    },
+    "cloudflare": {
+        "BACKEND": "clinic.purge.CloudflarePurge",
+        "OPTIONS": {
+            "zone_id": os.environ.get("CLOUDFLARE_ZONE_ID"),
+            "api_token": os.environ.get("CLOUDFLARE_API_TOKEN"),
+        },
+    },
+    "fastly": {
+        "BACKEND": "clinic.purge.FastlyPurge",
+        "OPTIONS": {"service_id": os.environ.get("FASTLY_SERVICE_ID"), "api_token": os.environ.get("FASTLY_API_TOKEN")},
+    },
+}[_purge_backend]
+PAGE_CACHE_SHARED_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SHARED_SECONDS", str(PAGE_CACHE_SECONDS) if PAGE_CACHE_PURGE else "0")
+)
 # Part of every page key: the deployed release (e.g. the commit); empty means a digest of the code and templates.
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
