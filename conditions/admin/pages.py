@@ -163,7 +163,8 @@ class TreatmentAdmin(ReviewedAdmin):
     search_fields = ("name", "summary")
     prepopulated_fields = {"slug": ("name",)}
     fieldsets = (
-        (None, {"fields": ("name", "slug", "category", "summary", "body")}),
+        (None, {"fields": ("name", "slug", "category", "summary")}),
+        (_("Page sections, in the order patients read them"), {"fields": Treatment.sections}),
         (_("Readability"), {"fields": ("readability",)}),
         (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
     )
