@@ -15,7 +15,7 @@ from clinic.cache import understood_query
 
 from . import structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
-from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory
+from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory, a_to_z
 from .previews import read_token
 from .research import condition_research, treatment_research
 from .search import search_site
@@ -62,34 +62,30 @@ class HomeView(TemplateView):
         )
 
 
-class ConditionListView(ListView):
-    """The A–Z index, grouped by first letter, optionally narrowed to one body region."""
+class ConditionListView(TemplateView):
+    """The A–Z index, grouped by first letter, with "X, see Y" entries for other names; optionally narrowed to one
+    body region (only regions that have conditions are offered)."""
 
     template_name = "conditions/condition_list.html"
-    context_object_name = "conditions"
-
-    def get_queryset(self):
-        self.filter_form = ConditionFilterForm(self.request.GET or None)
-        conditions = Condition.objects.published().for_index()
-        region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else None
-        understood_query(self.request, region=region)  # what the page cache may store
-        if region:
-            conditions = conditions.filter(body_region=region)
-        return conditions
 
     def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        conditions = list(context["conditions"])
-        region = self.filter_form.cleaned_data.get("region") if self.filter_form.is_bound else ""
-        context.update(
-            letters=[(letter, list(items)) for letter, items in groupby(conditions, key=lambda c: c.index_letter)],
-            filter_form=self.filter_form,
-            regions=BodyRegion.choices,
+        conditions = list(Condition.objects.published().for_a_to_z())
+        offered = {region for condition in conditions for region in condition.regions}
+        regions = [(value, label) for value, label in BodyRegion.choices if value in offered]
+        filter_form = ConditionFilterForm(self.request.GET or None, regions=regions)
+        region = filter_form.cleaned_data["region"] if filter_form.is_valid() else ""
+        understood_query(self.request, region=region or None)  # what the page cache may store
+        if region:
+            conditions = [condition for condition in conditions if region in condition.regions]
+        return super().get_context_data(
+            letters=a_to_z(conditions),
+            filter_form=filter_form,
+            regions=regions,
             current_region=region,
             current_region_label=BodyRegion(region).label if region else "",
             structured_data=[structured_data.collection_page(self.request, _("Conditions A–Z"))],
+            **kwargs,
         )
-        return context
 
 
 class ConditionDetailView(PreviewableDetailView):

@@ -4,6 +4,7 @@
 so a page costs no query for it; any save or delete of the details or a location forgets the cached copy.
 """
 
+import logging
 import re
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -20,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from clinic.media import ImageUploadValidator, random_name
 
 CACHE_KEY = "practice:clinic:v1"
+logger = logging.getLogger("practice")
 
 #: schema.org `openingHours` lines, e.g. "Mo-Fr 08:00-17:00" or "Sa 09:00-12:00".
 DAYS = {"Mo": _("Monday"), "Tu": _("Tuesday"), "We": _("Wednesday"), "Th": _("Thursday"), "Fr": _("Friday"),
@@ -156,17 +158,30 @@ class Location(models.Model):
 
 
 def clinic():
-    """The clinic's details with `.locations` (a list), from the shared cache; an unsaved default before any is set."""
-    details = cache.get(CACHE_KEY)
+    """The clinic's details with `.locations` (a list), from the shared cache; an unsaved default before any is set.
+
+    With the cache down (Redis unreachable) they are read from the database: pages still render.
+    """
+    try:
+        details = cache.get(CACHE_KEY)
+    except Exception:  # noqa: BLE001 - cache outage: fall back to the database
+        logger.warning("Cache unreachable: the clinic's details are read from the database")
+        details = None
     if details is None:
         details = ClinicDetails.objects.first() or ClinicDetails(name=settings.CLINIC_NAME, phone="")
         details.locations = list(Location.objects.all())
-        cache.set(CACHE_KEY, details, None)
+        try:
+            cache.set(CACHE_KEY, details, None)
+        except Exception:  # noqa: BLE001 - see above
+            pass
     return details
 
 
 def forget_clinic(**kwargs):
-    cache.delete(CACHE_KEY)
+    try:
+        cache.delete(CACHE_KEY)
+    except Exception:  # noqa: BLE001 - a cache outage must not stop a save; the page cache logs it too
+        logger.exception("Could not forget the cached clinic details")
 
 
 class PreferredTime(models.TextChoices):

@@ -10,6 +10,7 @@ from conditions.models import (
     ClinicianProfile,
     Condition,
     ConditionArticle,
+    ConditionRegion,
     ConditionTreatment,
     ResearchArticle,
     Treatment,
@@ -135,6 +136,13 @@ class ConditionArticleInline(admin.TabularInline):
     verbose_name_plural = _("related research articles (sidebar, in this order)")
 
 
+class ConditionRegionInline(admin.TabularInline):
+    model = ConditionRegion
+    extra = 0
+    fields = ("region",)
+    verbose_name_plural = _("other body regions (the A–Z lists the condition under each)")
+
+
 @admin.register(Condition)
 class ConditionAdmin(ReviewedAdmin):
     list_display = (
@@ -144,7 +152,7 @@ class ConditionAdmin(ReviewedAdmin):
     search_fields = ("name", "alternate_names", "summary")
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "updated_at"
-    inlines = (ConditionTreatmentInline, ConditionArticleInline)
+    inlines = (ConditionRegionInline, ConditionTreatmentInline, ConditionArticleInline)
     fieldsets = (
         (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region")}),
         (_("Page sections, in the order patients read them"), {"fields": Condition.sections}),

@@ -52,6 +52,13 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         """Just what the A–Z index and listings show."""
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
+    def for_a_to_z(self):
+        """The A–Z index: every condition with all its body regions (two queries)."""
+        return self.for_index().prefetch_related("other_regions")
+
+    def in_region(self, region):
+        return self.filter(Q(body_region=region) | Q(other_regions__region=region)).distinct()
+
     def for_page(self):
         """A condition page in a constant number of queries: the page, its treatments, its articles.
 
@@ -77,7 +84,7 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         )
 
 
-@reversion.register(follow=("condition_treatments", "condition_articles"), exclude=UNVERSIONED)
+@reversion.register(follow=("condition_treatments", "condition_articles", "other_regions"), exclude=UNVERSIONED)
 class Condition(Publishable, Reviewed):
     detail_url_name = "conditions:condition-detail"
     #: The page's sections in the order patients read them (as NHS, Mayo Clinic and Cleveland Clinic order theirs):
@@ -99,7 +106,7 @@ class Condition(Publishable, Reviewed):
     )
     sections = tuple(name for _anchor, _heading, names in page_sections for name in names)
     search_weights = {"A": ("name", "alternate_names"), "B": ("summary",), "C": sections}
-    copied_rows = ("condition_treatments", "condition_articles")
+    copied_rows = ("condition_treatments", "condition_articles", "other_regions")
     #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
 
     name = models.CharField(_("name"), max_length=200)
@@ -229,9 +236,9 @@ class Condition(Publishable, Reviewed):
         return [line.strip() for line in self.alternate_names.splitlines() if line.strip()]
 
     @property
-    def index_letter(self):
-        first = self.name[:1].upper()
-        return first if first.isalpha() else "#"
+    def regions(self):
+        """Every body region the condition belongs to, its main one first (needs `for_a_to_z()`)."""
+        return [self.body_region, *(row.region for row in self.other_regions.all() if row.region != self.body_region)]
 
     def treatment_groups(self):
         """[(category label, [ConditionTreatment, ...]), ...]: conservative care first (TreatmentCategory's order),
@@ -310,3 +317,37 @@ class ConditionArticle(models.Model):
 
     def __str__(self):
         return f"{self.condition} – {self.article}"
+
+
+@reversion.register()
+class ConditionRegion(models.Model):
+    """Another body region a condition belongs to (e.g. sciatica: the low back and the leg)."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="other_regions")
+    region = models.CharField(_("body region"), max_length=20, choices=BodyRegion)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)  # as every linked row of a page
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("other body region")
+        verbose_name_plural = _("other body regions")
+        constraints = [models.UniqueConstraint(fields=["condition", "region"], name="condition_region_once")]
+
+    def __str__(self):
+        return str(BodyRegion(self.region).label)
+
+
+def index_letter(name):
+    first = name[:1].upper()
+    return first if first.isalpha() else "#"
+
+
+def a_to_z(conditions):
+    """[(letter, [(entry name, condition, is a "see" entry)])]: each condition under its name and, as "X, see Y",
+    under each of its "also called" names, sorted as patients look them up."""
+    entries = []
+    for condition in conditions:
+        entries.append((condition.name, condition, False))
+        entries.extend((name, condition, True) for name in condition.alternate_name_list)
+    entries.sort(key=lambda entry: (entry[0].casefold(), entry[2]))
+    return [(letter, list(group)) for letter, group in groupby(entries, key=lambda entry: index_letter(entry[0]))]
