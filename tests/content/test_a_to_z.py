@@ -18,7 +18,8 @@ def main(client, url):
 
 
 def test_other_names_are_entries_that_point_to_the_page(client):
-    ConditionFactory(name="Lumbar Radiculopathy", slug="lumbar-radiculopathy", alternate_names="Sciatica\nPinched nerve")
+    names = "Sciatica\nPinched nerve"
+    ConditionFactory(name="Lumbar Radiculopathy", slug="lumbar-radiculopathy", alternate_names=names)
     page = main(client, "/conditions/")
     see = re.sub(r"\s+", " ", page[page.index('id="letter-S"') :])
     assert 'Sciatica, <em>see</em> <a href="/conditions/lumbar-radiculopathy/">Lumbar Radiculopathy</a>' in see
