@@ -9,7 +9,8 @@ from django.contrib.auth.models import Group, Permission
 
 CONTENT = ("condition", "treatment", "researcharticle", "clinicianprofile")
 CLINIC = ("clinicdetails", "location")  # practice/: the clinic's details and locations
-PARTS = ("conditiontreatment", "conditionarticle", "articleauthor")  # edited through the pages' inlines
+# Edited through the pages' inlines.
+PARTS = ("conditiontreatment", "conditionarticle", "conditionregion", "articleauthor")
 
 
 def _content(actions, models):

@@ -24,6 +24,7 @@ urlpatterns = [
     path("ckeditor5/image_upload/", editor_image_upload, name="editor-image-upload"),
     path("ckeditor5/", include("django_ckeditor_5.urls")),
     path("robots.txt", cached_page(views.robots_txt), name="robots-txt"),
+    path("favicon.ico", cached_page(views.favicon), name="favicon"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("", include("practice.urls")),

@@ -4,8 +4,9 @@ import sys
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect, HttpResponseServerError, JsonResponse
 from django.template import loader
+from django.templatetags.static import static as static_url
 from django.views import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
@@ -71,3 +72,8 @@ def readyz(request):
         checks["cache"] = "unavailable"
     ready = checks["database"] == "ok"
     return JsonResponse({"status": "ok" if ready else "unavailable", **checks}, status=200 if ready else 503)
+
+
+def favicon(request):
+    """/favicon.ico, which browsers and feed readers ask for without reading the page: the site's icon."""
+    return HttpResponsePermanentRedirect(static_url("favicon.svg"))

@@ -9,9 +9,12 @@ SEARCH_MAX_LENGTH = 200
 
 
 class ConditionFilterForm(forms.Form):
-    region = forms.ChoiceField(
-        label=_("Body region"), choices=[("", _("All body regions")), *BodyRegion.choices], required=False
-    )
+    region = forms.ChoiceField(label=_("Body region"), required=False)
+
+    def __init__(self, *args, regions=BodyRegion.choices, **kwargs):
+        """`regions`: the (value, label) pairs offered: those that have conditions."""
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", _("All body regions")), *regions]
 
 
 class ResearchFilterForm(forms.Form):

@@ -8,10 +8,11 @@ import logging
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
-from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.db.models import Q
 from django.urls import reverse
+
+from clinic.site_url import site_url
 
 logger = logging.getLogger("conditions.notifications")
 
@@ -20,15 +21,9 @@ def one_line(text):
     return " ".join(str(text).split())
 
 
-def absolute_url(path):
-    domain = Site.objects.get_current().domain
-    scheme = "http" if domain.startswith(("127.0.0.1", "localhost", "[::1]")) else "https"
-    return f"{scheme}://{domain}{path}"
-
-
 def admin_url(page):
     opts = page._meta
-    return absolute_url(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[page.pk]))
+    return site_url(reverse(f"admin:{opts.app_label}_{opts.model_name}_change", args=[page.pk]))
 
 
 def publishers(model):

@@ -16,7 +16,7 @@ from clinic.cache import tag_page, understood_query
 
 from . import links, page_tags, structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
-from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory
+from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory, a_to_z
 from .previews import read_token
 from .research import condition_research, treatment_research
 from .search import search_site
@@ -78,7 +78,8 @@ class HomeView(TemplateView):
 
 
 class ConditionListView(ListView):
-    """The A–Z index, grouped by first letter, optionally narrowed to one body region.
+    """The A–Z index, grouped by first letter, with "X, see Y" entries for other names, optionally narrowed to one
+    body region (only regions that have conditions are offered; a condition is listed under each of its regions).
 
     Up to CONDITION_INDEX_PAGE_SIZE conditions are listed on one page. A larger index lists one letter at a time
     (`?letter=C`, the first letter by default), in pages of that size, with links to every letter: plain links, so
@@ -90,11 +91,14 @@ class ConditionListView(ListView):
     context_object_name = "conditions"
 
     def get_queryset(self):
-        self.filter_form = ConditionFilterForm(self.request.GET or None)
         conditions = Condition.objects.published()
+        offered = conditions.regions_offered()
+        self.regions = [(value, label) for value, label in BodyRegion.choices if value in offered]
+        self.filter_form = ConditionFilterForm(self.request.GET or None, regions=self.regions)
         self.region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else ""
         if self.region:
-            conditions = conditions.filter(body_region=self.region)
+            conditions = conditions.in_region(self.region)
+        self.in_region = conditions
         self.letter_counts = conditions.first_letters()
         self.letter = None
         if sum(self.letter_counts.values()) > settings.CONDITION_INDEX_PAGE_SIZE:
@@ -124,13 +128,24 @@ class ConditionListView(ListView):
             letter: urlencode({name: value for name, value in (("region", self.region), ("letter", letter)) if value})
             for letter in (self.letter_counts if self.letter else ())
         }
+        # Conditions with another name under this letter ("X, see Y"): on the letter's first page, at most a page.
+        see = []
+        if self.letter and self.letter != "#" and page in (None, 1):
+            others = self.in_region.with_other_name_starting(self.letter).for_index()
+            see = [c for c in others[: settings.CONDITION_INDEX_PAGE_SIZE] if c not in conditions]
+        listed = set(conditions)
+        entries = [
+            (letter, [(name, condition, is_see) for name, condition, is_see in items if is_see or condition in listed])
+            for letter, items in a_to_z([*conditions, *see])
+            if self.letter is None or letter == self.letter
+        ]
         context.update(
-            letters=[(letter, list(items)) for letter, items in groupby(conditions, key=lambda c: c.index_letter)],
+            letters=entries,
             letter_links=list(letter_links.items()),
             letter_query=letter_links.get(self.letter, ""),
             current_letter=self.letter,
             filter_form=self.filter_form,
-            regions=BodyRegion.choices,
+            regions=self.regions,
             current_region=self.region,
             current_region_label=BodyRegion(self.region).label if self.region else "",
             structured_data=[structured_data.collection_page(self.request, _("Conditions A–Z"))],

@@ -4,12 +4,12 @@ never travel by e-mail. The message only says that a request waits and where to 
 import logging
 
 from django.contrib.auth.models import Group
-from django.contrib.sites.models import Site
 from django.core.mail import send_mail
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.roles import FRONT_DESK
+from clinic.site_url import site_url
 
 from .models import clinic
 
@@ -24,12 +24,6 @@ def front_desk_addresses():
     if group is None:
         return []
     return list(group.user_set.filter(is_active=True).exclude(email="").values_list("email", flat=True))
-
-
-def site_url(path):
-    domain = Site.objects.get_current().domain
-    scheme = "http" if domain.startswith(("127.0.0.1", "localhost", "[::1]")) else "https"
-    return f"{scheme}://{domain}{path}"
 
 
 def appointment_requested(request_row):

@@ -12,6 +12,7 @@ from conditions.models import (
     ClinicianProfile,
     Condition,
     ConditionArticle,
+    ConditionRegion,
     ConditionTreatment,
     ResearchArticle,
     Treatment,
@@ -149,6 +150,14 @@ class ConditionArticleInline(SortableTabularInline):
     verbose_name_plural = _("related research articles (sidebar, in this order; drag to reorder)")
 
 
+class ConditionRegionInline(admin.TabularInline):
+    model = ConditionRegion
+    extra = 0
+    fields = ("region",)
+    classes = in_tab(CONTENT)
+    verbose_name_plural = _("other body regions (the A–Z lists the condition under each)")
+
+
 @admin.register(Condition)
 class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
     # One status column (live, workflow, draft copy of what) so the list fits a 1,366 px laptop screen.
@@ -157,7 +166,7 @@ class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
     search_fields = ("name", "alternate_names", "summary")
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "updated_at"
-    inlines = (ConditionTreatmentInline, ConditionArticleInline)
+    inlines = (ConditionRegionInline, ConditionTreatmentInline, ConditionArticleInline)
     preview_rows = {
         "condition_treatments": ("published_treatment_links", "treatment"),
         "condition_articles": ("published_article_links", "article"),

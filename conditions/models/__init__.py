@@ -7,7 +7,16 @@
 """
 
 from .clinicians import ClinicianProfile, ClinicianProfileQuerySet
-from .conditions import BodyRegion, Condition, ConditionArticle, ConditionQuerySet, ConditionTreatment, published_link
+from .conditions import (
+    BodyRegion,
+    Condition,
+    ConditionArticle,
+    ConditionQuerySet,
+    ConditionRegion,
+    ConditionTreatment,
+    a_to_z,
+    published_link,
+)
 from .publishing import (
     NOT_CONTENT,
     UNVERSIONED,
@@ -25,8 +34,8 @@ from .treatments import Treatment, TreatmentCategory, TreatmentQuerySet
 
 __all__ = [
     "NOT_CONTENT", "RESERVED_ARTICLE_SLUGS", "UNVERSIONED", "ArticleAuthor", "BodyRegion", "ChangeRequest",
-    "ClinicianProfile", "ClinicianProfileQuerySet",
-    "Condition", "ConditionArticle", "ConditionQuerySet", "ConditionTreatment", "Publishable",
+    "ClinicianProfile", "ClinicianProfileQuerySet", "Condition", "ConditionArticle", "ConditionQuerySet",
+    "ConditionRegion", "ConditionTreatment", "a_to_z", "Publishable",
     "PublishableQuerySet", "ResearchArticle", "ResearchArticleQuerySet", "Reviewed", "ReviewedQuerySet", "SignOff",
     "Status", "Treatment", "TreatmentCategory", "TreatmentQuerySet", "add_months", "check_citations",
     "published_link", "publishing_constraints", "random_key", "review_dates_in_order",

@@ -35,9 +35,9 @@ class BodyRegion(models.TextChoices):
     WHOLE_BODY = "whole-body", _("Whole body and nerves")
 
 
-def index_letter(first_character):
+def index_letter(name):
     """Where a name is listed in the A–Z index: its first letter, upper case, or "#"."""
-    first = first_character.upper()
+    first = name[:1].upper()
     return first if first.isalpha() else "#"
 
 
@@ -69,6 +69,21 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
             letter = index_letter(first)
             counts[letter] = counts.get(letter, 0) + count
         return dict(sorted(counts.items(), key=lambda item: (item[0] == "#", item[0])))
+
+    def in_region(self, region):
+        """Conditions whose main or other body region is `region` (a subquery: no join, no duplicates)."""
+        others = ConditionRegion.objects.filter(region=region).values("condition_id")
+        return self.filter(Q(body_region=region) | Q(pk__in=others))
+
+    def regions_offered(self):
+        """The body regions that have at least one of these conditions, main or other: one query (distinct pairs of
+        main and other region, a few dozen rows whatever the number of conditions)."""
+        pairs = self.order_by().values_list("body_region", "other_regions__region").distinct()
+        return {region for pair in pairs for region in pair if region}
+
+    def with_other_name_starting(self, letter):
+        """Conditions with an "also called" name listed under `letter` in the A–Z ("X, see Y" entries)."""
+        return self.filter(Q(alternate_names__istartswith=letter) | Q(alternate_names__icontains=f"\n{letter}"))
 
     def region_counts(self):
         """[(region value, label, number of conditions)] in the order of BodyRegion, regions without any left out."""
@@ -109,7 +124,7 @@ LINKED_TREATMENT_FIELDS = (
 )  # fmt: skip
 
 
-@reversion.register(follow=("condition_treatments", "condition_articles"), exclude=UNVERSIONED)
+@reversion.register(follow=("condition_treatments", "condition_articles", "other_regions"), exclude=UNVERSIONED)
 class Condition(Publishable, Reviewed):
     detail_url_name = "conditions:condition-detail"
     #: The page's sections in the order patients read them (as NHS, Mayo Clinic and Cleveland Clinic order theirs):
@@ -133,7 +148,7 @@ class Condition(Publishable, Reviewed):
     #: Sections an editor fills only where they help (the admin keeps them in a tab of their own).
     optional_sections = ("risk_factors", "complications", "prevention", "outlook", "questions_to_ask")
     search_weights = {"A": ("name", "alternate_names"), "B": ("summary",), "C": sections}
-    copied_rows = ("condition_treatments", "condition_articles")
+    copied_rows = ("condition_treatments", "condition_articles", "other_regions")
     #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
 
     name = models.CharField(_("name"), max_length=200)
@@ -348,3 +363,32 @@ class ConditionArticle(models.Model):
 
     def __str__(self):
         return f"{self.condition} – {self.article}"
+
+
+@reversion.register()
+class ConditionRegion(models.Model):
+    """Another body region a condition belongs to (e.g. sciatica: the low back and the leg)."""
+
+    condition = models.ForeignKey(Condition, on_delete=models.CASCADE, related_name="other_regions")
+    region = models.CharField(_("body region"), max_length=20, choices=BodyRegion)
+    position = models.PositiveSmallIntegerField(_("order"), default=0)  # as every linked row of a page
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("other body region")
+        verbose_name_plural = _("other body regions")
+        constraints = [models.UniqueConstraint(fields=["condition", "region"], name="condition_region_once")]
+
+    def __str__(self):
+        return str(BodyRegion(self.region).label)
+
+
+def a_to_z(conditions):
+    """[(letter, [(entry name, condition, is a "see" entry)])]: each condition under its name and, as "X, see Y",
+    under each of its "also called" names, sorted as patients look them up."""
+    entries = []
+    for condition in conditions:
+        entries.append((condition.name, condition, False))
+        entries.extend((name, condition, True) for name in condition.alternate_name_list)
+    entries.sort(key=lambda entry: (entry[0].casefold(), entry[2]))
+    return [(letter, list(group)) for letter, group in groupby(entries, key=lambda entry: index_letter(entry[0]))]

@@ -37,9 +37,15 @@ class TreatmentQuerySet(PublishableQuerySet, ReviewedQuerySet):
 @reversion.register(exclude=UNVERSIONED)
 class Treatment(Publishable, Reviewed):
     detail_url_name = "conditions:treatment-detail"
-    #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
-    #: The page's rich-text sections (see Condition.sections).
-    sections = ("body",)
+    #: The page's sections in reading order: (anchor, heading, rich-text fields), as Condition.page_sections.
+    page_sections = (
+        ("what-it-is", _("What it is"), ("body",)),
+        ("who-it-helps", _("Who it can help"), ("who_it_helps",)),
+        ("how-it-is-done", _("How it is done"), ("how_it_is_done",)),
+        ("recovery", _("Recovery"), ("recovery",)),
+        ("risks", _("Risks and side effects"), ("risks",)),
+    )
+    sections = tuple(name for _anchor, _heading, names in page_sections for name in names)
     search_weights = {"A": ("name",), "B": ("summary",), "C": sections}
 
     name = models.CharField(_("name"), max_length=200)
@@ -53,7 +59,16 @@ class Treatment(Publishable, Reviewed):
         validators=[MaxLengthValidator(300)],  # TextField's max_length alone only limits the form
         help_text=_("One or two plain sentences for listings and search engines (300 characters at most)."),
     )
-    body = RichTextField(_("body"), blank=True, help_text=_("What the treatment is, how it is done, what to expect."))
+    # Stored as `body` (its name before the page had sections), so older revisions and backups keep their text.
+    body = RichTextField(_("what it is"), blank=True, help_text=_("What the treatment is and what it does."))
+    who_it_helps = RichTextField(
+        _("who it can help"), blank=True, help_text=_("Which conditions and which patients it suits, and who not.")
+    )
+    how_it_is_done = RichTextField(_("how it is done"), blank=True, help_text=_("What happens, step by step."))
+    recovery = RichTextField(
+        _("recovery"), blank=True, help_text=_("What to expect afterwards: how long, what helps, when it works.")
+    )
+    risks = RichTextField(_("risks and side effects"), blank=True, help_text=_("Common side effects, rare risks."))
 
     objects = TreatmentQuerySet.as_manager()
 
@@ -72,6 +87,15 @@ class Treatment(Publishable, Reviewed):
         """Everything a patient reads on the page, for the readability check."""
         return (self.summary, *(getattr(self, name) for name in self.sections))
 
+    def outline(self):
+        """The sections this page shows, in order: [(anchor, heading, [(field, html)])]."""
+        shown = []
+        for anchor, heading, names in self.page_sections:
+            parts = [(name, getattr(self, name)) for name in names if not is_blank_html(getattr(self, name))]
+            if parts:
+                shown.append((anchor, heading, parts))
+        return shown
+
     @property
     def category_label(self):
         return TreatmentCategory(self.category).label
@@ -79,5 +103,5 @@ class Treatment(Publishable, Reviewed):
     def clean(self):
         super().clean()
         if self.status == Status.PUBLISHED and is_blank_html(self.body):
-            raise ValidationError({"body": _("A published treatment needs a body.")})
+            raise ValidationError({"body": _("A published treatment needs its “What it is” section.")})
         check_citations(self)

@@ -1,9 +1,13 @@
 import json
+import re
 
 from django import template
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
+from clinic.qr import qr_svg
+from clinic.site_url import site_url as site_address
 from conditions.research import link_citations
 from conditions.sanitize import clean_html
 from conditions.structured_data import breadcrumb_list
@@ -19,7 +23,29 @@ def rich_text(value, references=None):
     (conditions/research.py); without references, or for an unknown slug, a token is dropped.
     """
     html = link_citations(clean_html(value), references)
+    html = INTERNAL_LINK.sub(lambda match: f'{match[0]} data-print-href="{site_address(match[1])}"', html)
     return mark_safe(html)  # noqa: S308 - the allowlist's output plus fixed <sup><a href="#ref-N"> markup
+
+
+# A link to a page of this site in sanitized HTML (nh3 writes href first, double-quoted, already escaped).
+INTERNAL_LINK = re.compile(r'<a href="(/[^"/][^"]*|/)"')
+
+
+@register.filter
+def site_url(path):
+    """`{{ page.get_absolute_url|site_url }}`: the full address on the real domain, e.g. for print."""
+    return site_address(path)
+
+
+@register.inclusion_tag("includes/print_header.html", takes_context=True)
+def print_header(context):
+    """What a printed page starts with: the clinic, how to call it, the page's address and a QR code of it."""
+    address = site_address(context["request"].path)
+    return {
+        "clinic": context.get("clinic"),
+        "address": address,
+        "qr": qr_svg(address, _("QR code of this page's address: %(address)s") % {"address": address}),
+    }
 
 
 @register.inclusion_tag("includes/breadcrumbs.html", takes_context=True)

@@ -328,6 +328,8 @@ def test_admin_refuses_unknown_citations_with_a_clear_message(login, reviewer):
             "condition_treatments-INITIAL_FORMS": "0",
             "condition_articles-TOTAL_FORMS": "0",
             "condition_articles-INITIAL_FORMS": "0",
+            "other_regions-TOTAL_FORMS": "0",
+            "other_regions-INITIAL_FORMS": "0",
         }
     )
     response = client.post(url, data)

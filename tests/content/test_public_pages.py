@@ -79,7 +79,7 @@ def test_index_pages_run_a_constant_number_of_queries(client, django_assert_num_
     condition_with_related(related_count)
     with django_assert_num_queries(4):  # conditions, treatments, latest articles, their authors
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(2):  # the first letters (with their counts), the conditions
+    with django_assert_num_queries(3):  # the regions offered, the first letters (with their counts), the conditions
         assert client.get("/conditions/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/treatments/").status_code == 200

@@ -276,7 +276,7 @@ def test_every_ckeditor_field_is_a_sanitizing_rich_text_field():
 # --- The public page ------------------------------------------------------------------------------------------
 
 
-PAGE_FIELDS = {Condition: CONDITION_RICH_TEXT, Treatment: ["body"]}
+PAGE_FIELDS = {Condition: CONDITION_RICH_TEXT, Treatment: list(Treatment.sections)}
 PAGE_MODELS = pytest.mark.parametrize("model", list(PAGE_FIELDS), ids=lambda model: model._meta.model_name)
 
 

@@ -198,10 +198,10 @@ def test_treatments_keep_the_page_order_and_category_of_their_heading(clinic_tre
         page.published_at = timezone.now() - timedelta(days=1)
         publish_as_imported(page, name="Arif Hussain", credentials="DO")
     page = Condition.objects.for_page().get(wordpress_id=102)
-    assert [label for label, _ in page.treatment_groups()] == [
+    assert [label for label, _ in page.treatment_groups()] == [  # the page shows conservative care first
+        TreatmentCategory.REHABILITATION.label,
         TreatmentCategory.INJECTION.label,
         TreatmentCategory.SURGICAL.label,
-        TreatmentCategory.REHABILITATION.label,
     ]
 
 

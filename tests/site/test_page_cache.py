@@ -19,7 +19,7 @@ from ..factories import (
     ResearchArticleFactory,
     TreatmentFactory,
 )
-from ..helpers import admin_url, new_condition_data
+from ..helpers import admin_url, csrf_token_from, new_condition_data
 
 pytestmark = pytest.mark.django_db
 
@@ -154,8 +154,13 @@ def test_public_pages_work_when_redis_is_down(client, settings):
     }
     condition = ConditionFactory(name="Sciatica")
     for url in ["/", "/conditions/", condition.get_absolute_url(), "/treatments/", "/research/", "/search/?q=back",
-                "/sitemap.xml", "/robots.txt", "/healthz"]:  # fmt: skip
+                "/sitemap.xml", "/robots.txt", "/healthz", "/clinicians/", "/appointments/request/"]:  # fmt: skip
         assert client.get(url).status_code == 200, url
+    # A patient's request is still taken (the rate limit cannot count without the cache: it lets it through).
+    token = csrf_token_from(client.get("/appointments/request/"))
+    data = {"name": "Ann", "phone": "5550101234", "consent": "on", "preferred_time": "any"}
+    data["csrfmiddlewaretoken"] = token
+    assert client.post("/appointments/request/", data).status_code == 302
     ready = client.get("/readyz")  # pages are served, so the server stays in the load balancer
     assert ready.status_code == 200 and ready.json() == {"status": "ok", "database": "ok", "cache": "unavailable"}
 

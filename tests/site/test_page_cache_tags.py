@@ -88,14 +88,15 @@ def test_withdrawing_takes_a_condition_off_every_page_at_once_and_leaves_the_oth
     assert cache_state(client, other.get_absolute_url()) == "hit"
 
 
-def test_a_new_article_about_a_treatment_is_suggested_on_the_pages_with_that_treatment(client, settings):
+def test_a_new_article_shows_on_the_pages_it_is_about_and_leaves_the_others_cached(client, settings):
     treatment, unrelated = TreatmentFactory(), ConditionFactory()
-    condition = ConditionFactory()
+    condition = ConditionFactory(name="Piriformis syndrome")
     ConditionTreatmentFactory(condition=condition, treatment=treatment)
     for url in [condition.get_absolute_url(), treatment.get_absolute_url(), unrelated.get_absolute_url()]:
         cache_state(client, url)
 
-    ResearchArticleFactory(title="A new stimulation trial", treatments=[treatment])
+    # Suggested on the condition its keywords name; listed on the treatment it is about.
+    ResearchArticleFactory(title="A new stimulation trial", treatments=[treatment], keywords="Piriformis syndrome")
     assert "A new stimulation trial" in client.get(condition.get_absolute_url()).content.decode()
     assert "A new stimulation trial" in client.get(treatment.get_absolute_url()).content.decode()
     assert cache_state(client, unrelated.get_absolute_url()) == "hit"

@@ -26,7 +26,8 @@ from practice.models import ClinicDetails, Location
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DATA_FILES = ("treatments", "research", "conditions")
 #: Keys of an item that are not its content fields: its links, and how it is published and reviewed.
-NOT_FIELDS = {"authors", "treatments", "articles", "status", "reviewed_by", "last_reviewed", "next_review_due"}
+NOT_FIELDS = {"authors", "treatments", "articles", "other_regions", "status", "reviewed_by", "last_reviewed",
+              "next_review_due"}  # fmt: skip
 #: Keys of a clinician in clinicians.toml that are not fields of their profile page.
 PERSON = {"name", "credentials", "locations", "conditions_treated"}
 
@@ -100,6 +101,7 @@ class Command(BaseCommand):
                         (by_slug[link["treatment"]].pk, link["note"]) for link in item["treatments"]
                     ],
                     "condition_articles": [(by_slug[f"article:{slug}"].pk,) for slug in item["articles"]],
+                    "other_regions": [(region,) for region in item.get("other_regions", [])],
                 }
                 loaded.append(
                     self._load(Condition, {**item, "alternate_names": "\n".join(item["alternate_names"])}, rows)

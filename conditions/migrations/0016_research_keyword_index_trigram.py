@@ -9,7 +9,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('conditions', '0011_search_indexes_on_the_models'),
+        ('conditions', '0015_condition_other_body_regions'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
