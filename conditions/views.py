@@ -21,6 +21,14 @@ from .research import condition_research, treatment_research
 from .search import search_site
 
 
+def linked(page, rows):
+    """Published pages linked with `page`, for an index; none while `page` is unsaved (the admin's live preview).
+    `rows` gives the queryset: it cannot even be built for an unsaved page."""
+    if page.pk is None:
+        return Condition.objects.none()
+    return rows().for_index()
+
+
 class PreviewableDetailView(DetailView):
     """Published items for everyone; staff who may edit the model also see drafts, marked as a preview."""
 
@@ -130,7 +138,9 @@ class TreatmentDetailView(PreviewableDetailView):
         treatment = self.object
         research = treatment_research(treatment)  # linked and cited articles, their authors: 1 to 3 queries
         return super().get_context_data(
-            conditions=Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index(),
+            conditions=linked(
+                treatment, lambda: Condition.objects.published().filter(condition_treatments__treatment=treatment)
+            ),
             articles=research.sidebar,
             references=research.references,
             structured_data=[structured_data.treatment_page(treatment, self.request)],
@@ -180,8 +190,10 @@ class ResearchDetailView(PreviewableDetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         return super().get_context_data(
-            conditions=Condition.objects.published().filter(condition_articles__article=article).for_index(),
-            treatments=article.treatments.published().for_index(),
+            conditions=linked(
+                article, lambda: Condition.objects.published().filter(condition_articles__article=article)
+            ),
+            treatments=linked(article, lambda: article.treatments.published()),
             structured_data=[structured_data.scholarly_article(article, self.request)],
             **kwargs,
         )
