@@ -165,7 +165,8 @@ def test_editor_drags_a_treatment_to_the_top(page, live_server, transactional_db
 
     rows = page.locator("#condition_treatments-group tr.has_original")
     page.locator("#condition_treatments-group").evaluate("group => group.scrollIntoView({block: 'center'})")
-    drag(page, rows.nth(2).locator("td.original p"), rows.nth(0))
+    moved = rows.nth(2).locator("td.original p")
+    drag(page, moved, rows.nth(0), until=lambda: "Spinal cord stimulation" in rows.nth(0).inner_text())
     page.get_by_role("button", name="Save draft").first.click()
     page.wait_for_url(re.compile(r"/change/"))
 
@@ -173,14 +174,18 @@ def test_editor_drags_a_treatment_to_the_top(page, live_server, transactional_db
     assert list(order) == ["Spinal cord stimulation", "Physical therapy", "Epidural steroid injection"]
 
 
-def drag(page, handle, target):
-    """Press on the handle, move over the top half of the target in small steps (as a hand does), release."""
-    start, end = handle.bounding_box(), target.bounding_box()
+def drag(page, handle, target, until):
+    """Press on the handle and move over the top edge of the target, as a hand does, until the dragged row shows
+    where it will land (`until()` is true), then release."""
+    start = handle.bounding_box()
     page.mouse.move(start["x"] + 10, start["y"] + start["height"] / 2)
     page.mouse.down()
     page.mouse.move(start["x"] + 12, start["y"] + start["height"] / 2 - 4)
-    page.mouse.move(end["x"] + 10, end["y"] + 5, steps=20)
-    page.mouse.move(end["x"] + 12, end["y"] + 4)
+    for step in range(10):
+        end = target.bounding_box()
+        page.mouse.move(end["x"] + 10 + step, end["y"] + 3, steps=10)
+        if until():
+            break
     page.mouse.up()
 
 

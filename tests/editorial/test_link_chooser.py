@@ -58,3 +58,20 @@ def test_a_link_to_a_page_patients_cannot_see_is_not_found(client, db):
     draft = ConditionFactory(status="draft")
     assert client.get(reverse("conditions:go", kwargs={"kind": "condition", "pk": draft.pk})).status_code == 404
     assert client.get("/go/nonsense/1/").status_code == 404
+
+
+def test_the_chooser_costs_the_same_however_many_pages_match(login, editor, django_assert_max_num_queries):
+    client = login(editor)
+    choices(client, q="warm-up")  # the session and the user's permissions, loaded once per request anyway
+
+    def cost():
+        with django_assert_max_num_queries(100) as captured:
+            choices(client, q="pain")
+        return len(captured)
+
+    few = cost()
+    for number in range(15):
+        ConditionFactory(name=f"Pain {number}")
+        TreatmentFactory(name=f"Pain relief {number}")
+        ResearchArticleFactory(title=f"Pain study {number}")
+    assert cost() == few
