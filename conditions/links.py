@@ -19,6 +19,8 @@ TARGETS = {"condition": Condition, "treatment": Treatment, "article": ResearchAr
 if hasattr(Clinician, "get_absolute_url"):
     TARGETS["clinician"] = Clinician
 CHOOSER_LIMIT = 20
+#: The lists in CKEditor's link dialog show every page of a kind, up to this many.
+LIST_LIMIT = 500
 
 
 @dataclass
@@ -46,7 +48,7 @@ def current_address(kind, pk, user):
     return page.get_absolute_url() if page is not None else None
 
 
-def search_choices(query, kinds):
+def search_choices(query, kinds, limit=CHOOSER_LIMIT):
     """Pages of `kinds` whose name (an article's title, DOI or journal) contains `query`: drafts included (they
     may be published with the page that links to them), never draft copies (they publish onto their live page)."""
     choices = []
@@ -61,7 +63,8 @@ def search_choices(query, kinds):
                 rows = rows.filter(Q(title__icontains=word) | Q(doi__icontains=word) | Q(journal__icontains=word))
             else:
                 rows = rows.filter(name__icontains=word)
-        for row in rows[:CHOOSER_LIMIT]:
+        order = "title" if model is ResearchArticle else "name"
+        for row in rows.order_by(order)[:limit]:
             choices.append(_choice(kind, row))
     return choices
 

@@ -313,3 +313,29 @@ def test_restoring_never_overwrites_a_newer_save_by_someone_else(page, live_serv
     condition.refresh_from_db()
     assert condition.summary == "The colleague's summary."  # refused: they see the colleague's change first
     assert page.input_value("#id_summary") == "My summary, typed before the tab closed."
+
+
+def test_editor_picks_a_page_in_ckeditors_own_link_dialog(page, live_server, transactional_db):
+    editor = StaffUserFactory(role="Editor")
+    condition = ConditionFactory(status=Status.DRAFT, owner=editor, overview="<p>See also sciatica.</p>")
+    sciatica = ConditionFactory(name="Sciatica", slug="sciatica")
+    log_in(page, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
+    page.wait_for_load_state("networkidle")  # the lists of pages are loaded once per form
+
+    section_editor(page, "overview").click()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")  # the full stop stays outside the link
+    for _letter in "sciatica":
+        page.keyboard.press("Shift+ArrowLeft")
+    page.locator(".field-overview .ck-toolbar").get_by_role("button", name="Link", exact=True).click()
+    balloon = page.locator(".ck-balloon-panel_visible")
+    balloon.get_by_role("button", name="Conditions").click()
+    balloon.get_by_role("button", name="Sciatica").click()
+    balloon.get_by_role("button", name=re.compile("^(Insert|Save|Update)$")).click()
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_url(re.compile(r"/change/"))
+
+    condition.refresh_from_db()
+    link = f'<a href="/go/condition/{sciatica.pk}/" rel="noopener noreferrer">sciatica</a>'
+    assert condition.overview == f"<p>See also {link}.</p>"

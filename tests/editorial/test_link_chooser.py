@@ -75,3 +75,10 @@ def test_the_chooser_costs_the_same_however_many_pages_match(login, editor, djan
         TreatmentFactory(name=f"Pain relief {number}")
         ResearchArticleFactory(title=f"Pain study {number}")
     assert cost() == few
+
+
+def test_the_link_dialogs_lists_hold_every_page_of_a_kind_by_name(login, editor):
+    for name in ["Whiplash", "Arachnoiditis", "Sciatica"]:
+        ConditionFactory(name=name)
+    results = choices(login(editor), all="1", kind="condition")
+    assert [result["title"] for result in results] == ["Arachnoiditis", "Sciatica", "Whiplash"]
