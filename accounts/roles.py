@@ -7,7 +7,8 @@ file is the record of what each role means.
 
 from django.contrib.auth.models import Group, Permission
 
-CONTENT = ("condition", "treatment", "researcharticle")
+CONTENT = ("condition", "treatment", "researcharticle", "clinicianprofile")
+CLINIC = ("clinicdetails", "location")  # practice/: the clinic's details and locations
 PARTS = ("conditiontreatment", "conditionarticle", "articleauthor")  # edited through the pages' inlines
 
 
@@ -15,18 +16,22 @@ def _content(actions, models):
     return [f"conditions.{action}_{model}" for model in models for action in actions]
 
 
+FRONT_DESK = "Front desk"
+
 ROLES = {
     # Writes and edits content; cannot publish, delete pages or touch accounts.
     "Editor": [
         *_content(("add", "change", "view"), CONTENT),
         *_content(("add", "change", "delete", "view"), PARTS),
         "clinicians.view_clinician",
+        "practice.view_location",  # a clinician profile names where they work
     ],
     # Everything an editor does, plus publishing with a medical sign-off, review dates and deleting content.
     "Medical reviewer": [
         *_content(("add", "change", "delete", "view", "publish"), CONTENT),
         *_content(("add", "change", "delete", "view"), PARTS),
         "clinicians.view_clinician",
+        "practice.view_location",  # a clinician profile names where they work
     ],
     # Manages staff accounts (never superusers, never their own access: accounts/admin.py), unlocks sign-ins, sets the
     # security policy, keeps the clinician profiles that sign-offs show; reads content but cannot change it.
@@ -43,7 +48,16 @@ ROLES = {
         "otp_totp.view_totpdevice",
         "otp_totp.delete_totpdevice",  # e.g. a lost phone: the person sets up a new app at next sign-in
         *[f"clinicians.{action}_clinician" for action in ("add", "change", "delete", "view")],
+        # The clinic's details and locations shown on every page (practice/).
+        *[f"practice.{action}_{model}" for model in CLINIC for action in ("add", "change", "delete", "view")],
         *_content(("view",), CONTENT + PARTS),
+    ],
+    # Reads the appointment requests patients send (/appointments/request/) and marks them handled. Only this role
+    # and superusers see them: they hold health details.
+    FRONT_DESK: [
+        "practice.view_appointmentrequest",
+        "practice.change_appointmentrequest",
+        "practice.delete_appointmentrequest",
     ],
 }
 

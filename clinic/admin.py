@@ -12,7 +12,8 @@ from django.utils.translation import gettext_lazy as _
 #: The admin index, in this order: (group label, [(app label, model name, plain name or None to keep it)]).
 #: Apps and models not named here follow, as Django lists them.
 INDEX_GROUPS = [
-    (None, [("conditions", None, None), ("clinicians", None, None)]),  # the apps themselves, under their names
+    # The apps themselves, under their names: the content, the clinic (details, locations), the clinicians.
+    (None, [("conditions", None, None), ("practice", None, None), ("clinicians", None, None)]),
     (
         _("Staff accounts"),
         [("auth", "user", _("Staff accounts")), ("auth", "group", _("Roles (what each may do)"))],

@@ -50,6 +50,7 @@ BACKED_UP = (
     "auth.user",
     "conditions",
     "clinicians",
+    "practice",  # the clinic's details, locations and appointment requests
     "accounts",
     "reversion",
     "otp_totp",

@@ -26,6 +26,7 @@ urlpatterns = [
     path("robots.txt", cached_page(views.robots_txt), name="robots-txt"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
+    path("", include("practice.urls")),
     path("", include("conditions.urls")),
 ]
 

@@ -28,6 +28,21 @@ class Clinician(models.Model):
     def __str__(self):
         return f"{self.name}, {self.credentials}" if self.credentials else self.name
 
+    @property
+    def author_name(self):
+        """(family name, first initial) as research articles list authors: "Arif Hussain" -> ("Hussain", "A")."""
+        words = self.name.replace(".", " ").split()
+        return (words[-1], words[0][0]) if len(words) > 1 else ("", "")
+
+
+def signing_clinician(user=None, name="", credentials=""):
+    """The clinician a sign-off names: the reviewer's own profile, else (an import) the clinician of that name."""
+    if user is not None and user.pk:
+        return Clinician.objects.filter(user=user).first()
+    if name:
+        return Clinician.objects.filter(name=name, credentials=credentials or "").first()
+    return None
+
 
 def reviewer_identity(user):
     """(name, credentials) a sign-off by `user` shows patients: their clinician profile, else their account name."""

@@ -1,6 +1,5 @@
 """Public citation views: "Download citation" (RIS, BibTeX) and the RSS feed of new research articles."""
 
-from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
@@ -11,7 +10,9 @@ from django.utils.translation import gettext_lazy as _
 
 from citations import bibtex, ris
 from citations.ama import ama_citation
+from clinic.cache import object_tag, tag_page
 from conditions.models import ResearchArticle
+from practice.models import clinic
 
 DOWNLOADS = {
     "ris": ("application/x-research-info-systems; charset=utf-8", ris.dumps),
@@ -25,6 +26,7 @@ def download_citation(request, slug, extension):
     content_type, dumps = DOWNLOADS[extension]
     articles = ResearchArticle.objects.visible_to(request.user).with_authors()
     article = get_object_or_404(articles, slug=slug)
+    tag_page(request, object_tag(ResearchArticle, article.pk))
     response = HttpResponse(dumps(article), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{article.slug}.{extension}"'
     if not article.is_published:
@@ -42,7 +44,7 @@ class LatestArticlesFeed(Feed):
     language = "en"
 
     def title(self):
-        return _("%(clinic)s: new research articles") % {"clinic": settings.CLINIC_NAME}
+        return _("%(clinic)s: new research articles") % {"clinic": clinic().name}
 
     def feed_url(self):
         return reverse("conditions:article-feed")

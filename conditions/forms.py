@@ -49,7 +49,7 @@ class ResearchFilterForm(forms.Form):
         self.is_valid()
         data = self.cleaned_data
         if data.get("condition"):
-            articles = articles.filter(condition_links__condition=data["condition"])
+            articles = articles.about_condition(data["condition"])
         if data.get("treatment"):
             articles = articles.filter(treatments=data["treatment"])
         if data.get("year"):

@@ -1,7 +1,7 @@
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
-from .models import Condition, ResearchArticle, Treatment
+from .models import ClinicianProfile, Condition, ResearchArticle, Treatment
 
 
 class PublishedSitemap(Sitemap):
@@ -30,11 +30,22 @@ class ResearchSitemap(PublishedSitemap):
     priority = 0.4
 
 
+class ClinicianSitemap(PublishedSitemap):
+    model = ClinicianProfile
+    priority = 0.5
+
+
 class IndexPagesSitemap(Sitemap):
     priority = 1.0
 
     def items(self):
-        return ["conditions:home", "conditions:condition-list", "conditions:treatment-list", "conditions:article-list"]
+        return [
+            "conditions:home",
+            "conditions:condition-list",
+            "conditions:treatment-list",
+            "conditions:article-list",
+            "conditions:clinician-list",
+        ]
 
     def location(self, item):
         return reverse(item)
@@ -45,4 +56,5 @@ sitemaps = {
     "conditions": ConditionSitemap,
     "treatments": TreatmentSitemap,
     "research": ResearchSitemap,
+    "clinicians": ClinicianSitemap,
 }

@@ -7,10 +7,9 @@ clinic as a `MedicalClinic` with its `WebSite`. Breadcrumbs are added by the bre
 
 import re
 
-from django.conf import settings
-
 from citations.ama import ama_citation
 from citations.tokens import strip_citation_tokens
+from practice.models import clinic
 
 from .models import BodyRegion, TreatmentCategory
 from .sanitize import plain_text
@@ -45,8 +44,47 @@ def absolute(request, path):
     return request.build_absolute_uri(path)
 
 
-def publisher():
-    return {"@type": "MedicalClinic", "name": settings.CLINIC_NAME}
+def publisher(request):
+    """The clinic as the publisher of a page: who it is and how to reach it (the home page gives its locations)."""
+    details = clinic()
+    data = {"@type": "MedicalOrganization", "name": details.name, "url": absolute(request, "/")}
+    if details.phone:
+        data["telephone"] = details.phone
+    return data
+
+
+def clinic_location(location, details):
+    place = {
+        "@type": "MedicalClinic",
+        "name": location.name,
+        "address": {
+            "@type": "PostalAddress",
+            "streetAddress": location.street_address,
+            "addressLocality": location.locality,
+            "addressRegion": location.region,
+            "postalCode": location.postal_code,
+            "addressCountry": location.country,
+        },
+        "hasMap": location.map_link,
+    }
+    if phone := location.phone or details.phone:
+        place["telephone"] = phone
+    if hours := location.opening_hours_list:
+        place["openingHours"] = hours
+    return place
+
+
+def clinic_organization(request):
+    """The clinic with its contact details and every location (a MedicalClinic each), for the home page."""
+    details = clinic()
+    data = {"@context": CONTEXT, **publisher(request), "medicalSpecialty": "PainMedicine"}
+    if details.email:
+        data["email"] = details.email
+    if details.logo:
+        data["logo"] = absolute(request, details.logo.url)
+    if details.locations:
+        data["location"] = [clinic_location(location, details) for location in details.locations]
+    return data
 
 
 def therapy(treatment, request):
@@ -81,12 +119,52 @@ def condition_page(condition, request):
         "about": about,
         "audience": {"@type": "Patient"},
         "dateModified": condition.updated_at.isoformat(),
-        "publisher": publisher(),
+        "publisher": publisher(request),
     }
     if condition.last_reviewed:
         page["lastReviewed"] = condition.last_reviewed.isoformat()
     if condition.reviewed_by:
-        page["reviewedBy"] = {"@type": "Person", "name": condition.reviewed_by}
+        page["reviewedBy"] = reviewer(condition, request)
+    return page
+
+
+def reviewer(page, request):
+    """The medical reviewer of a page as a schema.org Physician, with their profile page when they have one."""
+    data = {"@type": "Physician", "name": page.reviewed_by}
+    if page.reviewer_url:
+        data["url"] = absolute(request, page.reviewer_url)
+    return data
+
+
+def physician(profile, request):
+    data = {
+        "@type": "Physician",
+        "name": str(profile.clinician),
+        "url": absolute(request, profile.get_absolute_url()),
+        "description": profile.summary,
+    }
+    if specialties := profile.specialty_list:
+        data["knowsAbout"] = specialties
+    if profile.hero_image:
+        data["image"] = absolute(request, profile.hero_image.url)
+    return data
+
+
+def profile_page(profile, request):
+    data = physician(profile, request)
+    page = {
+        "@context": CONTEXT,
+        "@type": "ProfilePage",
+        "name": str(profile.clinician),
+        "url": data["url"],
+        "mainEntity": data,
+        "dateModified": profile.updated_at.isoformat(),
+        "publisher": publisher(request),
+    }
+    if profile.last_reviewed:
+        page["lastReviewed"] = profile.last_reviewed.isoformat()
+    if profile.reviewed_by:
+        page["reviewedBy"] = reviewer(profile, request)
     return page
 
 
@@ -97,9 +175,9 @@ def treatment_page(treatment, request):
         "name": treatment.name,
         "url": data["url"],
         "dateModified": treatment.updated_at.isoformat(),
-        "publisher": publisher(),
+        "publisher": publisher(request),
         **({"lastReviewed": treatment.last_reviewed.isoformat()} if treatment.last_reviewed else {}),
-        **({"reviewedBy": {"@type": "Person", "name": treatment.reviewed_by}} if treatment.reviewed_by else {}),
+        **({"reviewedBy": reviewer(treatment, request)} if treatment.reviewed_by else {}),
     }
     return data
 
@@ -111,7 +189,7 @@ def collection_page(request, name, description=""):
         "name": name,
         "description": description,
         "url": absolute(request, request.path),
-        "publisher": publisher(),
+        "publisher": publisher(request),
     }
 
 
@@ -121,7 +199,7 @@ def home_page(request):
         {
             "@context": CONTEXT,
             "@type": "WebSite",
-            "name": settings.CLINIC_NAME,
+            "name": clinic().name,
             "url": home,
             "potentialAction": {
                 "@type": "SearchAction",
@@ -129,7 +207,7 @@ def home_page(request):
                 "query-input": "required name=search_term_string",
             },
         },
-        {"@context": CONTEXT, **publisher(), "url": home, "medicalSpecialty": "PainMedicine"},
+        clinic_organization(request),
     ]
 
 
@@ -181,7 +259,9 @@ def periodical(article):
     return part
 
 
-def scholarly_article(article, request):
+def scholarly_article(article, request, author_profiles=None):
+    """`author_profiles`: {author pk: ClinicianProfile} of the authors who are the clinic's clinicians."""
+    author_profiles = author_profiles or {}
     url = request.build_absolute_uri(article.get_absolute_url())
     data = {
         "@context": CONTEXT,
@@ -190,7 +270,12 @@ def scholarly_article(article, request):
         "name": article.title,
         "url": url,
         "mainEntityOfPage": url,
-        "author": [person_or_organization(author) for author in article.authors.all()],
+        "author": [
+            physician(author_profiles[author.pk], request)
+            if author.pk in author_profiles
+            else person_or_organization(author)
+            for author in article.authors.all()
+        ],  # fmt: skip
         "citation": ama_citation(article),
     }
     if article.year:

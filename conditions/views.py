@@ -11,11 +11,12 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from clinic.cache import understood_query
+from citations.tokens import cited_slugs
+from clinic.cache import tag_page, understood_query
 
-from . import links, structured_data
+from . import links, page_tags, structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
-from .models import BodyRegion, Condition, ResearchArticle, Treatment, TreatmentCategory
+from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory
 from .previews import read_token
 from .research import condition_research, treatment_research
 from .search import search_site
@@ -58,11 +59,25 @@ def group_treatments_by_category(treatments):
 
 
 class HomeView(TemplateView):
+    """Up to HOME_CONDITION_LIMIT conditions as cards; a larger site shows its body regions and first letters
+    instead (links into the A–Z index), so the home page stays small however many conditions are published."""
+
     template_name = "conditions/home.html"
 
     def get_context_data(self, **kwargs):
+        limit = settings.HOME_CONDITION_LIMIT
+        conditions = list(Condition.objects.published().for_index()[: limit + 1])
+        regions = letters = ()
+        if len(conditions) > limit:
+            conditions = []
+            regions = Condition.objects.published().region_counts()
+            letters = [
+                (letter, urlencode({"letter": letter})) for letter in Condition.objects.published().first_letters()
+            ]
         return super().get_context_data(
-            conditions=Condition.objects.published().for_index(),
+            conditions=conditions,
+            regions=regions,
+            letter_links=letters,
             treatment_groups=group_treatments_by_category(Treatment.objects.published().for_index()),
             latest_articles=ResearchArticle.objects.for_listing().order_by("-published_at", "title")[:5],
             structured_data=structured_data.home_page(self.request),
@@ -71,30 +86,61 @@ class HomeView(TemplateView):
 
 
 class ConditionListView(ListView):
-    """The A–Z index, grouped by first letter, optionally narrowed to one body region."""
+    """The A–Z index, grouped by first letter, optionally narrowed to one body region.
+
+    Up to CONDITION_INDEX_PAGE_SIZE conditions are listed on one page. A larger index lists one letter at a time
+    (`?letter=C`, the first letter by default), in pages of that size, with links to every letter: plain links, so
+    it works without JavaScript, and the page stays small (tests/content/test_page_weight.py) however many
+    conditions are published.
+    """
 
     template_name = "conditions/condition_list.html"
     context_object_name = "conditions"
 
     def get_queryset(self):
         self.filter_form = ConditionFilterForm(self.request.GET or None)
-        conditions = Condition.objects.published().for_index()
-        region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else None
-        understood_query(self.request, region=region)  # what the page cache may store
-        if region:
-            conditions = conditions.filter(body_region=region)
-        return conditions
+        conditions = Condition.objects.published()
+        self.region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else ""
+        if self.region:
+            conditions = conditions.filter(body_region=self.region)
+        self.letter_counts = conditions.first_letters()
+        self.letter = None
+        if sum(self.letter_counts.values()) > settings.CONDITION_INDEX_PAGE_SIZE:
+            asked = self.request.GET.get("letter", "").upper()
+            self.letter = asked if asked in self.letter_counts else next(iter(self.letter_counts))
+            conditions = conditions.starting_with(self.letter, self.letter_counts)
+        return conditions.for_index()
+
+    def get_paginate_by(self, queryset):
+        return settings.CONDITION_INDEX_PAGE_SIZE
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # Known from the letters' counts: no COUNT query.
+        letters = self.letter_counts
+        paginator.count = letters.get(self.letter, 0) if self.letter else sum(letters.values())
+        return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         conditions = list(context["conditions"])
-        region = self.filter_form.cleaned_data.get("region") if self.filter_form.is_bound else ""
+        asked_letter = self.request.GET.get("letter", "").upper() == self.letter
+        page = context["page_obj"].number if self.request.GET.get("page") else None
+        # What the page cache may store: the parameters that applied, as the links below write them.
+        understood_query(self.request, region=self.region, letter=self.letter if asked_letter else None, page=page)
+        letter_links = {
+            letter: urlencode({name: value for name, value in (("region", self.region), ("letter", letter)) if value})
+            for letter in (self.letter_counts if self.letter else ())
+        }
         context.update(
             letters=[(letter, list(items)) for letter, items in groupby(conditions, key=lambda c: c.index_letter)],
+            letter_links=list(letter_links.items()),
+            letter_query=letter_links.get(self.letter, ""),
+            current_letter=self.letter,
             filter_form=self.filter_form,
             regions=BodyRegion.choices,
-            current_region=region,
-            current_region_label=BodyRegion(region).label if region else "",
+            current_region=self.region,
+            current_region_label=BodyRegion(self.region).label if self.region else "",
             structured_data=[structured_data.collection_page(self.request, _("Conditions A–Z"))],
         )
         return context
@@ -108,10 +154,16 @@ class ConditionDetailView(PreviewableDetailView):
         return super().get_queryset().for_page()
 
     def get_context_data(self, **kwargs):
-        research = condition_research(self.object)  # sidebar and References: at most two more queries
+        research = condition_research(self.object)  # sidebar and References: two more queries
+        tag_page(self.request, *page_tags.condition_page_tags(self.object, research))
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
-            sidebar_articles=research.sidebar, references=research.references, structured_data=[page], **kwargs
+            sidebar_articles=research.sidebar,
+            suggested_articles=research.suggested,
+            research_count=len(research.sidebar) + len(research.suggested),
+            references=research.references,
+            structured_data=[page],
+            **kwargs,
         )
 
 
@@ -132,20 +184,24 @@ class TreatmentDetailView(PreviewableDetailView):
     template_name = "conditions/treatment_detail.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("signoff")
+        return super().get_queryset().with_reviewer_profile()
 
     def get_context_data(self, **kwargs):
         treatment = self.object
         research = treatment_research(treatment)  # linked and cited articles, their authors: 1 to 3 queries
-        return super().get_context_data(
-            conditions=linked(
-                treatment, lambda: Condition.objects.published().filter(condition_treatments__treatment=treatment)
-            ),
+        conditions = linked(
+            treatment, lambda: Condition.objects.published().filter(condition_treatments__treatment=treatment)
+        )
+        context = super().get_context_data(
+            conditions=conditions,
             articles=research.sidebar,
             references=research.references,
             structured_data=[structured_data.treatment_page(treatment, self.request)],
             **kwargs,
         )
+        cited = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
+        tag_page(self.request, *page_tags.treatment_page_tags(treatment, conditions, research, cited))
+        return context
 
 
 class ResearchListView(ListView):
@@ -189,12 +245,49 @@ class ResearchDetailView(PreviewableDetailView):
 
     def get_context_data(self, **kwargs):
         article = self.object
+        author_profiles = ClinicianProfile.objects.by_author(article.authors.all())
+        conditions = Condition.objects.published().filter(condition_articles__article=article).for_index()
+        # Every linked treatment, published or not (publishing one adds it here), filtered in Python.
+        treatments = list(article.treatments.for_index())
+        context = super().get_context_data(
+            conditions=conditions,
+            treatments=[treatment for treatment in treatments if treatment.is_published],
+            authors=[(author, author_profiles.get(author.pk)) for author in article.authors.all()],
+            structured_data=[structured_data.scholarly_article(article, self.request, author_profiles)],
+            **kwargs,
+        )
+        tag_page(self.request, *page_tags.article_page_tags(article, conditions, [t.pk for t in treatments]))
+        return context
+
+
+class ClinicianListView(TemplateView):
+    template_name = "conditions/clinician_list.html"
+
+    def get_context_data(self, **kwargs):
         return super().get_context_data(
-            conditions=linked(
-                article, lambda: Condition.objects.published().filter(condition_articles__article=article)
-            ),
-            treatments=linked(article, lambda: article.treatments.published()),
-            structured_data=[structured_data.scholarly_article(article, self.request)],
+            profiles=ClinicianProfile.objects.published().for_index(),
+            structured_data=[structured_data.collection_page(self.request, _("Our clinicians"))],
+            **kwargs,
+        )
+
+
+class ClinicianDetailView(PreviewableDetailView):
+    """A clinician's profile: who they are, where they work, what they treat, what they wrote."""
+
+    model = ClinicianProfile
+    template_name = "conditions/clinician_detail.html"
+    context_object_name = "profile"
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("clinician").with_reviewer_profile()
+
+    def get_context_data(self, **kwargs):
+        profile = self.object
+        return super().get_context_data(
+            locations=profile.locations.all(),
+            conditions=profile.conditions_treated.published().for_index(),
+            articles=profile.authored_articles(),
+            structured_data=[structured_data.profile_page(profile, self.request)],
             **kwargs,
         )
 
@@ -203,6 +296,7 @@ PREVIEW_VIEWS = {
     "condition": ConditionDetailView,
     "treatment": TreatmentDetailView,
     "researcharticle": ResearchDetailView,
+    "clinicianprofile": ClinicianDetailView,
 }
 
 

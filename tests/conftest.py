@@ -6,6 +6,9 @@ from django.core.cache import caches
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from clinic.cache import clear_fallback
+from practice.models import clinic
+
 from .factories import PASSWORD, StaffUserFactory  # noqa: F401 - PASSWORD: the factories' password
 
 
@@ -22,6 +25,7 @@ def empty_cache():
 
     for cache in caches.all():
         cache.clear()
+    clear_fallback()  # this process's copies kept while the shared cache fails
 
 
 @pytest.fixture
@@ -114,3 +118,10 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"rep_{report.when}", report)
     return report
+
+
+@pytest.fixture
+def clinic_cached(db):
+    """The clinic's details already in the shared cache, as on any site after its first page: pages then read them
+    with no query (practice.models.clinic; tests/practice/ counts the first read)."""
+    clinic()

@@ -10,9 +10,11 @@ from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.roles import sync_roles
+from clinicians.models import Clinician
 from conditions.models import (
     ArticleAuthor,
     BodyRegion,
+    ClinicianProfile,
     Condition,
     ConditionArticle,
     ConditionTreatment,
@@ -120,6 +122,24 @@ class ConditionFactory(PublishedFactory):
     summary = "A short plain summary of the condition."
     body_region = BodyRegion.LOW_BACK
     overview = "<p>What the condition is.</p>"
+
+
+class ClinicianFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Clinician
+
+    name = factory.Sequence(lambda n: f"Jane Doe{n}")
+    credentials = "MD"
+
+
+class ClinicianProfileFactory(PublishedFactory):
+    class Meta:
+        model = ClinicianProfile
+
+    clinician = factory.SubFactory(ClinicianFactory)
+    slug = factory.Sequence(lambda n: f"clinician-{n}")
+    summary = "Treats back pain."
+    biography = "<p>Trained in pain medicine.</p>"
 
 
 class ConditionTreatmentFactory(factory.django.DjangoModelFactory):

@@ -47,9 +47,11 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "django_ratelimit",  # appointment requests (practice/views.py); its checks look at the cache
     # This project: the site itself (cache, media, backups, health), its content, the people, imports.
     "clinic",
     "conditions",
+    "practice",
     "clinicians",
     "accounts",
     "importing",
@@ -110,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "clinic.context_processors.site",
+                "practice.context_processors.clinic_details",  # after `site`: the admin-edited name wins
             ],
         },
     },
@@ -265,8 +268,15 @@ CITATION_LOOKUP_TIMEOUT = float(os.environ.get("CITATION_LOOKUP_TIMEOUT", "5"))
 CITATION_LOOKUP_CONTACT = os.environ.get("CITATION_LOOKUP_CONTACT", "")
 
 # How many related research articles a condition page's sidebar shows at most.
+# Appointment requests (practice/): how many one address may send, and how long they are kept.
+APPOINTMENT_REQUEST_RATE = os.environ.get("APPOINTMENT_REQUEST_RATE", "5/h")
+APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "90"))
 SIDEBAR_ARTICLE_LIMIT = int(os.environ.get("SIDEBAR_ARTICLE_LIMIT", "8"))
 RESEARCH_PAGE_SIZE = 20
+# A larger A–Z index lists one letter at a time, in pages of this many conditions (conditions/views.py).
+CONDITION_INDEX_PAGE_SIZE = 60
+# A home page with more conditions links to the A–Z index by body region and letter instead of listing them.
+HOME_CONDITION_LIMIT = 24
 
 # --- Rich text: CKEditor 5 (django-ckeditor-5), GPL-2.0-or-later ---------------------------------------
 # Only what a medical article needs is on the toolbar; the bundle's source editing, HTML embed, Markdown
@@ -408,11 +418,11 @@ CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "cache"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis with 0.25 s timeouts and a circuit breaker (clinic/cache_backends.py): a Redis that is down or
+            # hung costs milliseconds; pages are then rendered from the database.
+            "BACKEND": "clinic.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
-            # A Redis that does not answer is skipped quickly (pages are then rendered from the database).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -424,15 +434,59 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+# Rate limits (django-ratelimit) count in the shared cache, so every worker and app server sees the same count.
+RATELIMIT_USE_CACHE = "default"
+SILENCED_SYSTEM_CHECKS = [
+    # Its list of supported backends predates Django's own RedisCache, whose INCR is atomic like django-redis's.
+    "django_ratelimit.W001",
+]
+if not REDIS_URL:
+    # FileBasedCache's increment is not atomic: two requests at the same instant may both pass the limit's last
+    # slot. For a limit of a few requests an hour per address that is harmless; production uses Redis.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
 # Rendered public pages (clinic/cache.py): emptied whenever content changes, so the lifetime only bounds
 # memory. The "last good" copy of each page is what visitors get while the database is down.
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off
 PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS", str(7 * 24 * 3600)))
+# While the cache (Redis) cannot be reached, each process serves the pages it rendered for this long (0: never).
+# One second: a page withdrawn through another process meanwhile is gone everywhere within it (the review guarantee).
+PAGE_CACHE_FALLBACK_SECONDS = float(os.environ.get("PAGE_CACHE_FALLBACK_SECONDS", "1"))
+# HTTP caching of the same pages (clinic/http_cache.py): browsers keep a page PAGE_CACHE_BROWSER_SECONDS (they
+# cannot be purged: 0, they revalidate with ETag and get a 304); a proxy or CDN keeps it PAGE_CACHE_SHARED_SECONDS
+# (s-maxage), long only when PAGE_CACHE_PURGE tells it about changes (clinic/purge.py, docs/deploy.md):
+# PAGE_CACHE_PURGE_BACKEND=varnish (VARNISH_PURGE_URLS, comma-separated), cloudflare (CLOUDFLARE_ZONE_ID,
+# CLOUDFLARE_API_TOKEN) or fastly (FASTLY_SERVICE_ID, FASTLY_API_TOKEN).
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "0"))
+_purge_backend = os.environ.get("PAGE_CACHE_PURGE_BACKEND", "")
+PAGE_CACHE_PURGE = {
+    "": None,
+    "varnish": {
+        "BACKEND": "clinic.purge.VarnishPurge",
+        "OPTIONS": {"urls": [url for url in os.environ.get("VARNISH_PURGE_URLS", "").split(",") if url]},
+    },
+    "cloudflare": {
+        "BACKEND": "clinic.purge.CloudflarePurge",
+        "OPTIONS": {
+            "zone_id": os.environ.get("CLOUDFLARE_ZONE_ID"),
+            "api_token": os.environ.get("CLOUDFLARE_API_TOKEN"),
+        },
+    },
+    "fastly": {
+        "BACKEND": "clinic.purge.FastlyPurge",
+        "OPTIONS": {"service_id": os.environ.get("FASTLY_SERVICE_ID"), "api_token": os.environ.get("FASTLY_API_TOKEN")},
+    },
+}[_purge_backend]
+PAGE_CACHE_SHARED_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SHARED_SECONDS", str(PAGE_CACHE_SECONDS) if PAGE_CACHE_PURGE else "0")
+)
 # Part of every page key: the deployed release (e.g. the commit); empty means a digest of the code and templates.
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
 OUTAGE_RETRY_AFTER_SECONDS = 30
+# /readyz: a real query on this content table, cancelled after this many milliseconds (clinic/db_health.py).
+READINESS_MODEL = "conditions.Condition"
+READINESS_TIMEOUT_MS = int(os.environ.get("READINESS_TIMEOUT_MS", "1000"))
 
 # --- Logs: one JSON object per line on stdout (LOG_FORMAT=text for plain lines), with the request id ---------
 LOGGING = {

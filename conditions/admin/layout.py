@@ -13,10 +13,13 @@ from django.utils.translation import gettext_lazy as _
 
 from conditions.templatetags.clinic import rich_text
 
-CONTENT, SECTIONS, TREATMENTS, RESEARCH, REVIEW = "content", "sections", "treatments", "research", "review"
+CONTENT, SECTIONS, MORE, TREATMENTS, RESEARCH, REVIEW = (
+    "content", "sections", "more-sections", "treatments", "research", "review",
+)  # fmt: skip
 TAB_LABELS = {
     CONTENT: _("Content"),
     SECTIONS: _("Sections"),
+    MORE: _("More sections"),
     TREATMENTS: _("Treatments"),
     RESEARCH: _("Research"),
     REVIEW: _("Review & publish"),
@@ -28,9 +31,12 @@ def in_tab(tab, *classes):
 
 
 def section_fieldsets(model):
-    """One collapsible fieldset per rich-text section, in the order patients read them, all in the Sections tab."""
+    """One collapsible fieldset per rich-text section, in the order patients read them: the optional ones
+    (`Model.optional_sections`) in the More sections tab, so that no tab is longer than about two screens."""
+    optional = getattr(model, "optional_sections", ())
     return tuple(
-        (label(model, name), {"fields": (name,), "classes": in_tab(SECTIONS, "collapse")}) for name in model.sections
+        (label(model, name), {"fields": (name,), "classes": in_tab(MORE if name in optional else SECTIONS, "collapse")})
+        for name in model.sections
     )
 
 

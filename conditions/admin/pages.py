@@ -9,6 +9,7 @@ from django.utils.translation import ngettext
 from conditions import publishing
 from conditions.models import (
     ArticleAuthor,
+    ClinicianProfile,
     Condition,
     ConditionArticle,
     ConditionTreatment,
@@ -19,7 +20,7 @@ from conditions.page_state import state_of
 from conditions.readability import TARGET_GRADE, measure
 
 from .citations import CitationAdminViews
-from .layout import CONTENT, RESEARCH, REVIEW, SECTIONS, TREATMENTS, in_tab, section_fieldsets
+from .layout import CONTENT, MORE, RESEARCH, REVIEW, SECTIONS, TREATMENTS, in_tab, section_fieldsets
 from .ordering import SortableInlinesAdmin, SortableTabularInline
 from .workflow import PublishableAdmin
 
@@ -158,10 +159,10 @@ class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
     date_hierarchy = "updated_at"
     inlines = (ConditionTreatmentInline, ConditionArticleInline)
     preview_rows = {
-        "condition_treatments": ("published_treatment_links", "treatment"),
+        "condition_treatments": ("treatment_links", "treatment"),
         "condition_articles": ("published_article_links", "article"),
     }
-    tabs = (CONTENT, SECTIONS, TREATMENTS, RESEARCH, REVIEW)
+    tabs = (CONTENT, SECTIONS, MORE, TREATMENTS, RESEARCH, REVIEW)
     fieldsets = (
         (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region"), "classes": in_tab(CONTENT)}),
         (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": in_tab(CONTENT)}),
@@ -183,6 +184,22 @@ class TreatmentAdmin(ReviewedAdmin):
         *section_fieldsets(Treatment),
         (_("Readability"), {"fields": ("readability",), "classes": in_tab(REVIEW)}),
         (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields, "classes": in_tab(REVIEW)}),
+    )
+
+
+@admin.register(ClinicianProfile)
+class ClinicianProfileAdmin(ReviewedAdmin):
+    list_display = ("__str__", "is_live", "status", "review_due", "owner", "copy_of", "updated_at")
+    list_filter = ("status", ReviewDueFilter, OwnerFilter)
+    search_fields = ("clinician__name", "slug", "summary")
+    autocomplete_fields = ("clinician", "locations", "conditions_treated")
+    fieldsets = (
+        (None, {"fields": ("clinician", "slug", "summary", "specialties")}),
+        (_("Page sections, in the order patients read them"), {"fields": ClinicianProfile.sections}),
+        (_("Photo"), {"fields": ("hero_image", "hero_image_alt")}),
+        (_("Where they work and what they treat"), {"fields": ("locations", "conditions_treated")}),
+        (_("Readability"), {"fields": ("readability",)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
     )
 
 

@@ -3,8 +3,10 @@
 - `publishing`: statuses, medical sign-offs, change requests, the `Publishable` base with draft copies.
 - `review`: the medical review cycle (`Reviewed`).
 - `treatments`, `research` (articles and authors), `conditions` (with their ordered treatments and articles).
+- `clinicians`: the clinicians' public profile pages.
 """
 
+from .clinicians import ClinicianProfile, ClinicianProfileQuerySet
 from .conditions import BodyRegion, Condition, ConditionArticle, ConditionQuerySet, ConditionTreatment, published_link
 from .publishing import (
     NOT_CONTENT,
@@ -23,6 +25,7 @@ from .treatments import Treatment, TreatmentCategory, TreatmentQuerySet
 
 __all__ = [
     "NOT_CONTENT", "RESERVED_ARTICLE_SLUGS", "UNVERSIONED", "ArticleAuthor", "BodyRegion", "ChangeRequest",
+    "ClinicianProfile", "ClinicianProfileQuerySet",
     "Condition", "ConditionArticle", "ConditionQuerySet", "ConditionTreatment", "Publishable",
     "PublishableQuerySet", "ResearchArticle", "ResearchArticleQuerySet", "Reviewed", "ReviewedQuerySet", "SignOff",
     "Status", "Treatment", "TreatmentCategory", "TreatmentQuerySet", "add_months", "check_citations",

@@ -6,8 +6,10 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Substr, Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from citations.tokens import normalize_keyword
@@ -33,6 +35,21 @@ class BodyRegion(models.TextChoices):
     WHOLE_BODY = "whole-body", _("Whole body and nerves")
 
 
+def index_letter(first_character):
+    """Where a name is listed in the A–Z index: its first letter, upper case, or "#"."""
+    first = first_character.upper()
+    return first if first.isalpha() else "#"
+
+
+#: The urgency levels of "When to see a doctor", most urgent first: field -> (level, heading). Each level has its own
+#: action line (templates/includes/urgency_action.html); an editor fills the levels that apply to the condition.
+URGENCY_LEVELS = {
+    "emergency_signs": ("emergency", _("Call 911 now if:")),
+    "urgent_warning": ("same-day", _("Get help the same day if:")),
+    "when_to_see_doctor": ("soon", _("See a doctor soon if:")),
+}
+
+
 def published_link(relation):
     """Rows whose `relation` is published and due (see `PublishableQuerySet.published`)."""
     return Q(**{f"{relation}__status": Status.PUBLISHED, f"{relation}__published_at__lte": timezone.now()})
@@ -43,39 +60,78 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         """Just what the A–Z index and listings show."""
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
-    def for_page(self):
-        """A condition page in a constant number of queries: the page, its treatments, its articles.
+    def first_letters(self):
+        """{index letter: number of conditions}, in alphabetical order ("#" for names that do not start with a letter,
+        last). One query, whatever the number of conditions."""
+        counts = {}
+        rows = self.order_by().annotate(first=Upper(Substr("name", 1, 1))).values_list("first").annotate(Count("pk"))
+        for first, count in sorted(rows):
+            letter = index_letter(first)
+            counts[letter] = counts.get(letter, 0) + count
+        return dict(sorted(counts.items(), key=lambda item: (item[0] == "#", item[0])))
 
-        `conditions.research.condition_research` then adds at most two: suggested and cited articles, and the
-        authors of them all.
+    def region_counts(self):
+        """[(region value, label, number of conditions)] in the order of BodyRegion, regions without any left out."""
+        counts = dict(self.order_by().values_list("body_region").annotate(Count("pk")))
+        return [(value, label, counts[value]) for value, label in BodyRegion.choices if counts.get(value)]
+
+    def starting_with(self, letter, letters):
+        """The conditions listed under `letter` (`letters`: the first characters present, from `first_letters`)."""
+        if letter == "#":
+            return self.annotate(first=Upper(Substr("name", 1, 1))).exclude(first__in=[x for x in letters if x != "#"])
+        return self.annotate(first=Upper(Substr("name", 1, 1))).filter(first=letter)
+
+    def for_page(self):
+        """A condition page's row and its treatment links: two queries (the research: conditions/research.py).
+
+        Every treatment link comes with its treatment (published or not, filtered in Python: see
+        `published_treatment_links`), so the page can name every treatment it depends on for the page cache.
         """
-        return self.select_related("signoff").prefetch_related(
-            Prefetch(
-                "condition_treatments",
-                # A join on the linked row, not `IN (all published treatments)`: constant cost however many exist.
-                queryset=ConditionTreatment.objects.filter(published_link("treatment"))
-                .select_related("treatment")
-                .order_by("position", "pk"),
-                to_attr="published_treatment_links",
-            ),
-            Prefetch(
-                "condition_articles",
-                queryset=ConditionArticle.objects.filter(published_link("article"))
-                .select_related("article")
-                .order_by("position", "pk"),
-                to_attr="published_article_links",
-            ),
+        return (
+            self.with_reviewer_profile()
+            .defer("search_vector")
+            .prefetch_related(
+                Prefetch(
+                    "condition_treatments",
+                    queryset=ConditionTreatment.objects.select_related("treatment")
+                    .only(*LINKED_TREATMENT_FIELDS)
+                    .order_by("position", "pk"),
+                    to_attr="treatment_links",
+                ),
+            )
         )
+
+
+#: What a condition page shows of a linked treatment, and what deciding whether it is public needs.
+LINKED_TREATMENT_FIELDS = (
+    "condition_id", "treatment_id", "position", "note", "treatment__name", "treatment__slug", "treatment__summary",
+    "treatment__category", "treatment__status", "treatment__published_at", "treatment__draft_of_id",
+)  # fmt: skip
 
 
 @reversion.register(follow=("condition_treatments", "condition_articles"), exclude=UNVERSIONED)
 class Condition(Publishable, Reviewed):
     detail_url_name = "conditions:condition-detail"
-    #: The page's rich-text sections in the order patients read them: the one declaration that the template's
-    #: order, search, readability, [cite:] references, the admin and the importers follow.
-    sections = (
-        "urgent_warning", "overview", "symptoms", "causes", "diagnosis", "treatment_notes", "when_to_see_doctor",
-    )  # fmt: skip
+    #: The page's sections in the order patients read them (as NHS, Mayo Clinic and Cleveland Clinic order theirs):
+    #: (anchor, heading, rich-text fields). The one declaration that the template, the "On this page" links, search,
+    #: readability, [cite:] references, the admin and the importers follow. "When to see a doctor" comes right after
+    #: the symptoms; its three fields are its urgency levels (see URGENCY_LEVELS).
+    page_sections = (
+        ("overview", _("Overview"), ("overview",)),
+        ("symptoms", _("Symptoms"), ("symptoms",)),
+        ("when-to-see-a-doctor", _("When to see a doctor"), tuple(URGENCY_LEVELS)),
+        ("causes", _("Causes"), ("causes",)),
+        ("risk-factors", _("Risk factors"), ("risk_factors",)),
+        ("complications", _("Complications"), ("complications",)),
+        ("diagnosis", _("Screening and diagnosis"), ("diagnosis",)),
+        ("treatment", _("Treatment"), ("treatment_notes",)),
+        ("prevention", _("Prevention and self-care"), ("prevention",)),
+        ("outlook", _("Outlook: living with it"), ("outlook",)),
+        ("questions", _("Questions to ask your doctor"), ("questions_to_ask",)),
+    )
+    sections = tuple(name for _anchor, _heading, names in page_sections for name in names)
+    #: Sections an editor fills only where they help (the admin keeps them in a tab of their own).
+    optional_sections = ("risk_factors", "complications", "prevention", "outlook", "questions_to_ask")
     search_weights = {"A": ("name", "alternate_names"), "B": ("summary",), "C": sections}
     copied_rows = ("condition_treatments", "condition_articles")
     #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
@@ -118,11 +174,33 @@ class Condition(Publishable, Reviewed):
         blank=True,
         help_text=_("General notes shown above the treatment options, e.g. how treatment depends on the cause."),
     )
-    when_to_see_doctor = RichTextField(_("when to see a doctor"), blank=True)
-    urgent_warning = RichTextField(
-        _("urgent warning"),
+    emergency_signs = RichTextField(
+        _("call 911 now if"),
         blank=True,
-        help_text=_("Red flags that need care the same day (shown as a prominent callout). Leave empty if none."),
+        help_text=_("Signs of an emergency, e.g. new loss of bladder or bowel control or numbness in the saddle area "
+                    "(cauda equina). Shown first, in red, with the line to call 911. Leave empty if none."),
+    )  # fmt: skip
+    urgent_warning = RichTextField(
+        _("get help the same day if"),
+        blank=True,
+        help_text=_("Signs that need care the same day, e.g. fever after surgery. Shown with the line to call the "
+                    "clinic or go to urgent care. Leave empty if none."),
+    )  # fmt: skip
+    when_to_see_doctor = RichTextField(
+        _("see a doctor soon if"),
+        blank=True,
+        help_text=_("When to make an appointment. Shown with the link to request one and the clinic's phone."),
+    )
+    risk_factors = RichTextField(_("risk factors"), blank=True, help_text=_("Optional: who is more likely to get it."))
+    complications = RichTextField(_("complications"), blank=True, help_text=_("Optional: what it can lead to."))
+    prevention = RichTextField(
+        _("prevention and self-care"), blank=True, help_text=_("Optional: what patients can do themselves.")
+    )
+    outlook = RichTextField(
+        _("outlook: living with it"), blank=True, help_text=_("Optional: what to expect over time, how to cope.")
+    )
+    questions_to_ask = RichTextField(
+        _("questions to ask your doctor"), blank=True, help_text=_("Optional: a list of questions to bring.")
     )
 
     wordpress_id = models.PositiveIntegerField(
@@ -186,23 +264,38 @@ class Condition(Publishable, Reviewed):
 
     @property
     def index_letter(self):
-        first = self.name[:1].upper()
-        return first if first.isalpha() else "#"
+        return index_letter(self.name[:1])
+
+    @cached_property
+    def published_treatment_links(self):
+        """The links to published treatments, in the editor's order (needs `for_page()`)."""
+        return [link for link in self.treatment_links if link.treatment.is_published]
 
     def treatment_groups(self):
-        """[(category label, [ConditionTreatment, ...]), ...]: grouped by category in the order the editor gave.
-
-        Needs `for_page()`; a category appears where its first treatment stands in the editor's list.
-        """
-        links = self.published_treatment_links
-        order = {}
-        for link in links:
-            order.setdefault(link.treatment.category, len(order))
-        links = sorted(links, key=lambda link: order[link.treatment.category])  # stable: keeps the editor's order
+        """[(category label, [ConditionTreatment, ...]), ...]: conservative care first (TreatmentCategory's order),
+        in the editor's order within each category. Needs `for_page()`."""
+        order = {value: index for index, value in enumerate(TreatmentCategory.values)}
+        # Stable: the links come in the editor's order.
+        links = sorted(self.published_treatment_links, key=lambda link: order[link.treatment.category])
         return [
             (TreatmentCategory(category).label, list(group))
             for category, group in groupby(links, key=lambda link: link.treatment.category)
         ]
+
+    def outline(self):
+        """The sections this page shows, in order, for the page and its "On this page" links:
+        [(anchor, heading, [(field, html, (level, heading) of an urgency level or None)])]. The treatment section is
+        there with treatments even without notes. Needs `for_page()`."""
+        shown = []
+        for anchor, heading, names in self.page_sections:
+            parts = [
+                (name, getattr(self, name), URGENCY_LEVELS.get(name))
+                for name in names
+                if not is_blank_html(getattr(self, name))
+            ]
+            if parts or (anchor == "treatment" and self.published_treatment_links):
+                shown.append((anchor, heading, parts))
+        return shown
 
     @property
     def keyword_terms(self):

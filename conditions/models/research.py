@@ -21,7 +21,20 @@ from .publishing import UNVERSIONED, Publishable, PublishableQuerySet, publishin
 RESERVED_ARTICLE_SLUGS = {"feed"}
 
 
+def keywords_match(terms):
+    """Articles with a keyword equal to one of `terms` (normalised: citations.tokens.normalize_keyword)."""
+    match = Q(pk__in=[])
+    for term in terms:
+        match |= Q(keyword_index__contains=f"|{term}|")
+    return match
+
+
 class ResearchArticleQuerySet(PublishableQuerySet):
+    def about_condition(self, condition):
+        """Articles the editors linked to `condition`, or whose keywords name it: what its sidebar draws from."""
+        linked = Q(condition_links__condition=condition)
+        return self.filter(linked | keywords_match(condition.keyword_terms)).distinct()
+
     def with_authors(self):
         return self.prefetch_related(Prefetch("authors", queryset=ArticleAuthor.objects.order_by("position")))
 
@@ -90,7 +103,12 @@ class ResearchArticle(Publishable):
             ),
             *publishing_constraints("research"),
         ]
-        indexes = [search_vector_index("research"), trigram_index("title", "research")]
+        # keyword_index: condition pages look for `|term|` anywhere in it (conditions/research.py).
+        indexes = [
+            search_vector_index("research"),
+            trigram_index("title", "research"),
+            trigram_index("keyword_index", "research"),
+        ]
 
     def __str__(self):
         return self.title

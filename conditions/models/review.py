@@ -2,10 +2,12 @@
 
 from datetime import timedelta
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +27,13 @@ def add_months(day, months):
 
 
 class ReviewedQuerySet(models.QuerySet):
+    def with_reviewer_profile(self):
+        """Each page with the slug of its reviewer's published profile (`reviewer_url`), in the same query."""
+        # By name: clinician profiles are declared after the pages they link from.
+        profiles = apps.get_model("conditions", "ClinicianProfile").objects.published()
+        slug = profiles.filter(clinician=OuterRef("signoff__clinician")).values("slug")[:1]
+        return self.select_related("signoff").annotate(reviewer_profile_slug=Subquery(slug))
+
     def review_overdue(self, today=None):
         return self.filter(status=Status.PUBLISHED, next_review_due__lt=today or timezone.localdate())
 
@@ -69,6 +78,18 @@ class Reviewed(models.Model):
     def reviewed_by(self):
         """ "Arif Hussain, DO", from the latest sign-off (needs `signoff` loaded: select_related)."""
         return self.signoff.reviewer_line if self.signoff_id else ""
+
+    @property
+    def updated_after_review(self):
+        """Saved on a later day than its latest sign-off: not a change patients read, since every change to a live
+        page's content is signed off (conditions/publishing.py); e.g. a new review date or a reminder."""
+        return bool(self.last_reviewed and timezone.localdate(self.updated_at) > self.last_reviewed)
+
+    @property
+    def reviewer_url(self):
+        """The reviewer's public profile (needs `with_reviewer_profile()`), or "" when they have none."""
+        slug = getattr(self, "reviewer_profile_slug", None)
+        return reverse("conditions:clinician-detail", kwargs={"slug": slug}) if slug else ""
 
     def clean(self):
         super().clean()

@@ -15,14 +15,14 @@ from .review import Reviewed, ReviewedQuerySet, review_dates_in_order
 
 
 class TreatmentCategory(models.TextChoices):
-    """In the order a condition page usually discusses them (the seed: surgery, injections, advanced)."""
+    """Conservative care first, as patients are usually offered it: pages list treatments in this order."""
 
-    SURGICAL = "surgical", _("Surgical options")
-    INJECTION = "injection", _("Injection therapy")
-    ADVANCED = "advanced", _("Advanced treatment (neuromodulation)")
     MEDICATION = "medication", _("Medication")
     REHABILITATION = "rehabilitation", _("Physical therapy and rehabilitation")
     PSYCHOLOGICAL = "psychological", _("Psychological support and self-management")
+    INJECTION = "injection", _("Injection therapy")
+    ADVANCED = "advanced", _("Advanced treatment (neuromodulation)")
+    SURGICAL = "surgical", _("Surgical options")
 
     @property
     def is_procedure(self):

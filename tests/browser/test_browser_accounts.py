@@ -55,7 +55,7 @@ def test_the_admin_home_speaks_the_clinics_language(page, live_server, transacti
     User.objects.create_superuser("owner", "owner@clinic.example", PASSWORD)
     log_in(page, live_server.url, User.objects.get(username="owner"))
     sections = [text.strip().lower() for text in page.locator("#content-main .module caption").all_inner_texts()]
-    assert sections == ["clinic content", "clinicians", "staff accounts", "security", "site settings"]
+    assert sections == ["clinic content", "the clinic", "clinicians", "staff accounts", "security", "site settings"]
     index = page.locator("#content-main").inner_text().lower()
     for jargon in ("axes", "otp_totp", "otp_static", "authentication and authorization", "\nsites\n"):
         assert jargon not in index

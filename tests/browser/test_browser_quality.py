@@ -48,6 +48,10 @@ def public_urls(transactional_db):
         "search": "/search/?q=back+pain",
         "search, no results": "/search/?q=zzzzqq",
         "search, empty": "/search/?q=",
+        "clinicians": "/clinicians/",
+        "clinician": "/clinicians/arif-hussain/",
+        "appointment request": "/appointments/request/",
+        "appointment request sent": "/appointments/request/thanks/",
         "404": "/conditions/no-such-page/",
     }
 

@@ -20,20 +20,31 @@ from ..factories import (
 pytestmark = pytest.mark.django_db
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
-def test_condition_page_runs_five_queries_whatever_the_number_of_related_items(
+def test_condition_page_runs_four_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count, settings
 ):
     settings.SIDEBAR_ARTICLE_LIMIT = 50
     condition = condition_with_related(related_count)
-    # The condition, its treatment links, its article links, the suggested and cited articles (one query however
-    # many: conditions/research.py), the authors of every article on the page.
-    with django_assert_num_queries(5):
+    # Suggested (its keywords name the condition), cited and unpublished articles too: still the same queries.
+    cited = ResearchArticleFactory(authors=related_count)
+    condition.overview = f"<p>As shown [cite:{cited.slug}] and [cite:not-yet].</p>"
+    condition.save()
+    ResearchArticleFactory(slug="not-yet", status=Status.DRAFT)
+    ResearchArticleFactory(keywords=condition.name, authors=related_count)
+    ConditionArticleFactory(condition=condition, article=ResearchArticleFactory(status=Status.DRAFT), position=99)
+    # The condition (with its sign-off), its treatment links with their treatments, every article the page shows
+    # (pinned, suggested, cited: conditions/research.py), the authors of those articles.
+    with django_assert_num_queries(4):
         response = client.get(condition.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="article-summary"') == related_count
+    page = response.content.decode()
+    assert page.count('class="article-summary"') == related_count + 1  # pinned, then the suggestion
+    assert page.count('<li id="ref-') == 1  # the cited one; pinned articles stay in the sidebar, never twice
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
 def test_treatment_page_runs_four_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count
@@ -47,25 +58,28 @@ def test_treatment_page_runs_four_queries_whatever_the_number_of_related_items(
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
-def test_article_page_runs_four_queries_whatever_the_number_of_related_items(
+def test_article_page_runs_five_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count
 ):
     article = ResearchArticleFactory(authors=related_count)
     for _ in range(related_count):
         ConditionArticleFactory(article=article)
         article.treatments.add(TreatmentFactory())
-    with django_assert_num_queries(4):
+    # The article, its authors, its conditions, its treatments, the clinicians among its authors.
+    with django_assert_num_queries(5):
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
 
 
+@pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
 def test_index_pages_run_a_constant_number_of_queries(client, django_assert_num_queries, related_count):
     condition_with_related(related_count)
     with django_assert_num_queries(4):  # conditions, treatments, latest articles, their authors
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(2):  # the first letters (with their counts), the conditions
         assert client.get("/conditions/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/treatments/").status_code == 200
@@ -95,7 +109,7 @@ def test_condition_page_shows_the_seed_layout(client):
 
     assert page.count("<h1") == 1
     assert "Also called:" in page and "Failed Back Surgery Syndrome, Failed Back Syndrome" in page
-    assert 'class="care-card care-card--urgent"' in page and "bladder or bowels" in page
+    assert 'class="care-card care-card--same-day"' in page and "bladder or bowels" in page
     assert "by Arif Hussain, DO" in page and "Next review due" in page
     aside = page[page.index("<aside") : page.index("</aside>")]
     assert "Related Research Articles" in aside
@@ -106,13 +120,15 @@ def test_condition_page_shows_the_seed_layout(client):
     assert page.index("</article>") < page.index("<aside"), "on a phone the sidebar follows the content"
 
 
-def test_condition_page_groups_treatments_by_category_in_the_editors_order(client):
+def test_condition_page_lists_conservative_treatments_first_then_in_the_editors_order(client):
     condition = ConditionFactory()
     order = [
         ("Revision surgery", TreatmentCategory.SURGICAL),
         ("Epidural steroid injection", TreatmentCategory.INJECTION),
         ("Spinal cord stimulation", TreatmentCategory.ADVANCED),
         ("Facet joint injection", TreatmentCategory.INJECTION),
+        ("Physical therapy", TreatmentCategory.REHABILITATION),
+        ("Gabapentin", TreatmentCategory.MEDICATION),
     ]
     for position, (name, category) in enumerate(order):
         ConditionTreatmentFactory(
@@ -126,14 +142,17 @@ def test_condition_page_groups_treatments_by_category_in_the_editors_order(clien
     positions = [
         page.index(text)
         for text in (
-            "Surgical options",
-            "Revision surgery",
-            "Note on Revision surgery",
+            '<h3 class="treatment-group__title">Medication',
+            "Gabapentin",
+            "Physical therapy and rehabilitation",
             "Injection therapy",
-            "Epidural steroid injection",
+            "Epidural steroid injection",  # the editor put it before the facet joint injection
             "Facet joint injection",
             "Advanced treatment",
             "Spinal cord stimulation",
+            "Surgical options",
+            "Revision surgery",
+            "Note on Revision surgery",
         )
     ]
     assert positions == sorted(positions)

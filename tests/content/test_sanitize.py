@@ -16,10 +16,10 @@ from django.template import Context, Template
 from django_ckeditor_5.fields import CKEditor5Field
 
 from conditions.fields import RichTextField
-from conditions.models import Condition, Status, Treatment
+from conditions.models import ClinicianProfile, Condition, Status, Treatment
 from conditions.sanitize import clean_html
 
-from ..factories import ConditionFactory, TreatmentFactory
+from ..factories import ClinicianFactory, ClinicianProfileFactory, ConditionFactory, TreatmentFactory
 from ..helpers import admin_form_data, admin_url
 
 PAYLOADS = [
@@ -78,19 +78,10 @@ PAYLOADS = [
 ]
 PAYLOAD_PARAMS = [pytest.param(payload, id=name) for name, payload in PAYLOADS]
 
-RICH_TEXT_FIELDS = [
-    (Condition, "overview"),
-    (Condition, "symptoms"),
-    (Condition, "causes"),
-    (Condition, "diagnosis"),
-    (Condition, "treatment_notes"),
-    (Condition, "when_to_see_doctor"),
-    (Condition, "urgent_warning"),
-    (Treatment, "body"),
-]
+RICH_TEXT_FIELDS = [(model, name) for model in (Condition, Treatment, ClinicianProfile) for name in model.sections]
 FIELD_PARAMS = [pytest.param(model, name, id=f"{model._meta.model_name}.{name}") for model, name in RICH_TEXT_FIELDS]
 CONDITION_RICH_TEXT = [name for model, name in RICH_TEXT_FIELDS if model is Condition]
-FACTORIES = {Condition: ConditionFactory, Treatment: TreatmentFactory}
+FACTORIES = {Condition: ConditionFactory, Treatment: TreatmentFactory, ClinicianProfile: ClinicianProfileFactory}
 
 # --- What "nothing can run" means ---------------------------------------------------------------------------
 
@@ -208,8 +199,10 @@ def test_bulk_create_and_bulk_update_store_inert_html(db, model, field_name):
     payloads = [payload for _name, payload in PAYLOADS]
     template = draft(model)
     model.objects.filter(pk=template.pk).delete()
+    # A clinician has one profile: each bulk profile is about another clinician.
+    own = (lambda: {"clinician_id": ClinicianFactory().pk}) if model is ClinicianProfile else dict
     created = model.objects.bulk_create(
-        [model(**{**_copyable_fields(template), "slug": f"bulk-{index}", field_name: payload})
+        [model(**{**_copyable_fields(template), **own(), "slug": f"bulk-{index}", field_name: payload})
          for index, payload in enumerate(payloads)]
     )  # fmt: skip
     for obj in model.objects.filter(slug__startswith="bulk-"):

@@ -71,16 +71,7 @@ def test_changelist_search_finds_an_article_by_author_family_name(admin_client):
 
 # --- The rich-text widget -------------------------------------------------------------------------------
 
-RICH_TEXT_FORM_FIELDS = [
-    (Condition, "overview"),
-    (Condition, "symptoms"),
-    (Condition, "causes"),
-    (Condition, "diagnosis"),
-    (Condition, "treatment_notes"),
-    (Condition, "when_to_see_doctor"),
-    (Condition, "urgent_warning"),
-    (Treatment, "body"),
-]
+RICH_TEXT_FORM_FIELDS = [(model, name) for model in (Condition, Treatment) for name in model.sections]
 
 
 def editor_config(response, field_name):

@@ -8,21 +8,27 @@ its `reviewed_by`. The whole load is one transaction: bad data fails loudly and 
 
 import tomllib
 from collections import Counter
+from datetime import datetime, time
 from pathlib import Path
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
-from conditions.models import Condition, ResearchArticle, Status, Treatment
+from clinicians.models import Clinician
+from conditions.models import ClinicianProfile, Condition, ResearchArticle, Status, Treatment
 from conditions.page_state import state_of, state_with
 from conditions.publishing import apply_state, publish_as_imported
+from practice.models import ClinicDetails, Location
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo"
 DATA_FILES = ("treatments", "research", "conditions")
 #: Keys of an item that are not its content fields: its links, and how it is published and reviewed.
 NOT_FIELDS = {"authors", "treatments", "articles", "status", "reviewed_by", "last_reviewed", "next_review_due"}
+#: Keys of a clinician in clinicians.toml that are not fields of their profile page.
+PERSON = {"name", "credentials", "locations", "conditions_treated"}
 
 
 def describe(error):
@@ -75,6 +81,9 @@ class Command(BaseCommand):
         self.counts = Counter()
         with transaction.atomic(), reversion.create_revision():
             reversion.set_comment("Demo content loaded")
+            self._load_clinic(tomllib.loads((DEMO_DIR / "clinic.toml").read_text()))
+            people = tomllib.loads((DEMO_DIR / "clinicians.toml").read_text())["clinicians"]
+            clinicians = {item["slug"]: self._load_clinician(item) for item in people}  # before any sign-off
             by_slug = {}
             for item in treatments:
                 by_slug[item["slug"]] = self._load(Treatment, item, {})
@@ -95,14 +104,47 @@ class Command(BaseCommand):
                 loaded.append(
                     self._load(Condition, {**item, "alternate_names": "\n".join(item["alternate_names"])}, rows)
                 )
+            locations = {location.slug: location.pk for location in Location.objects.all()}
+            conditions_by_slug = {condition.slug: condition.pk for condition in loaded}
+            for item in people:
+                rows = {
+                    "locations": sorted((locations[slug],) for slug in item["locations"]),
+                    "conditions_treated": sorted((conditions_by_slug[slug],) for slug in item["conditions_treated"]),
+                }
+                fields = {key: value for key, value in item.items() if key not in PERSON}
+                fields.update(clinician=clinicians[item["slug"]], specialties="\n".join(item["specialties"]))
+                self._load(ClinicianProfile, fields, rows)
         drafts = sum(1 for condition in loaded if condition.status == Status.DRAFT)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo content: {len(loaded)} conditions{f' ({drafts} draft)' if drafts else ''}, {len(treatments)} "
-                f"treatments, {len(articles)} research articles (created {self.counts['created']}, updated "
-                f"{self.counts['updated']}, unchanged {self.counts['unchanged']})."
+                f"treatments, {len(articles)} research articles, {len(people)} clinicians "
+                f"(created {self.counts['created']}, updated {self.counts['updated']}, "
+                f"unchanged {self.counts['unchanged']})."
             )
         )
+
+    def _load_clinic(self, data):
+        """The clinic's details and locations: created, or updated in place (locations matched by slug)."""
+        details = ClinicDetails.objects.first() or ClinicDetails()
+        self._save_checked(details, data["clinic"], "clinic details")
+        for position, item in enumerate(data["locations"]):
+            location = Location.objects.filter(slug=item["slug"]).first() or Location()
+            self._save_checked(location, {**item, "position": position}, f"location '{item['slug']}'")
+
+    def _load_clinician(self, item):
+        clinician = Clinician.objects.filter(name=item["name"]).first() or Clinician()
+        self._save_checked(clinician, {"name": item["name"], "credentials": item["credentials"]}, item["name"])
+        return clinician
+
+    def _save_checked(self, instance, values, label):
+        for name, value in values.items():
+            setattr(instance, name, value.strip() if isinstance(value, str) else value)
+        try:
+            instance.full_clean()
+        except ValidationError as error:
+            raise CommandError(f"{label}: {describe(error)}") from error
+        instance.save()
 
     def _load(self, model, item, rows):
         """Create or update the item with this slug from `item` and its linked `rows`; publish it if it says so."""
@@ -144,5 +186,8 @@ class Command(BaseCommand):
         page.published_at = page.published_at or self.published_at
         publish_as_imported(page, name=name, credentials=credentials, note="Demo content")
         review = {key: item[key] for key in ("last_reviewed", "next_review_due") if key in item}
+        if "last_reviewed" in review:
+            # The demo's content is as it was on the day of its review: the page says so (no "updated" later).
+            review["updated_at"] = timezone.make_aware(datetime.combine(review["last_reviewed"], time(9)))
         if review:
             type(page).objects.filter(pk=page.pk).update(**review)
