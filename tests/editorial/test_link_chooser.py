@@ -6,7 +6,13 @@ from django.urls import reverse
 from conditions.models import Condition
 from conditions.sanitize import clean_html
 
-from ..factories import ConditionFactory, ResearchArticleFactory, StaffUserFactory, TreatmentFactory
+from ..factories import (
+    ClinicianProfileFactory,
+    ConditionFactory,
+    ResearchArticleFactory,
+    StaffUserFactory,
+    TreatmentFactory,
+)
 
 CHOOSER = "admin:conditions_condition_choose_link"
 
@@ -82,3 +88,11 @@ def test_the_link_dialogs_lists_hold_every_page_of_a_kind_by_name(login, editor)
         ConditionFactory(name=name)
     results = choices(login(editor), all="1", kind="condition")
     assert [result["title"] for result in results] == ["Arachnoiditis", "Sciatica", "Whiplash"]
+
+
+def test_the_chooser_finds_clinicians_by_name_and_links_to_their_page(client, login, editor):
+    profile = ClinicianProfileFactory(clinician__name="Arif Hussain")
+    [result] = choices(login(editor), q="hussain", kind="clinician")
+    assert result["title"].startswith("Arif Hussain")
+    client.logout()
+    assert client.get(result["url"])["Location"] == profile.get_absolute_url()
