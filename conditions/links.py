@@ -10,15 +10,15 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.urls import reverse
 
-from clinicians.models import Clinician
+from .models import ClinicianProfile, Condition, ResearchArticle, Treatment
 
-from .models import Condition, ResearchArticle, Treatment
-
-#: The kinds of page a link can point to: kind in the address -> model. Clinicians join once they have pages.
-TARGETS = {"condition": Condition, "treatment": Treatment, "article": ResearchArticle}
-if hasattr(Clinician, "get_absolute_url"):
-    TARGETS["clinician"] = Clinician
+#: The kinds of page a link can point to: kind in the address -> model.
+TARGETS = {"condition": Condition, "treatment": Treatment, "article": ResearchArticle, "clinician": ClinicianProfile}
+#: What the chooser searches and sorts by, per model (the page's name).
+NAME_FIELDS = {ResearchArticle: "title", ClinicianProfile: "clinician__name"}
 CHOOSER_LIMIT = 20
+#: The lists in CKEditor's link dialog show every page of a kind, up to this many.
+LIST_LIMIT = 500
 
 
 @dataclass
@@ -46,7 +46,7 @@ def current_address(kind, pk, user):
     return page.get_absolute_url() if page is not None else None
 
 
-def search_choices(query, kinds):
+def search_choices(query, kinds, limit=CHOOSER_LIMIT):
     """Pages of `kinds` whose name (an article's title, DOI or journal) contains `query`: drafts included (they
     may be published with the page that links to them), never draft copies (they publish onto their live page)."""
     choices = []
@@ -56,12 +56,15 @@ def search_choices(query, kinds):
         rows = model.objects.all()
         if hasattr(model, "draft_of"):
             rows = rows.filter(draft_of__isnull=True)
+        name = NAME_FIELDS.get(model, "name")
         for word in words:
             if model is ResearchArticle:
                 rows = rows.filter(Q(title__icontains=word) | Q(doi__icontains=word) | Q(journal__icontains=word))
             else:
-                rows = rows.filter(name__icontains=word)
-        for row in rows[:CHOOSER_LIMIT]:
+                rows = rows.filter(**{f"{name}__icontains": word})
+        if model is ClinicianProfile:
+            rows = rows.select_related("clinician")
+        for row in rows.order_by(name)[:limit]:
             choices.append(_choice(kind, row))
     return choices
 
@@ -71,4 +74,4 @@ def _choice(kind, row):
         detail = ", ".join(str(part) for part in (row.year, row.journal or row.journal_abbreviation) if part)
         return Choice(kind, row.pk, row.title, detail, row.slug)
     status = row.get_status_display() if hasattr(row, "get_status_display") else ""
-    return Choice(kind, row.pk, row.name, f"{kind_label(kind)} · {status}".strip(" ·"), getattr(row, "slug", ""))
+    return Choice(kind, row.pk, str(row), f"{kind_label(kind)} · {status}".strip(" ·"), getattr(row, "slug", ""))

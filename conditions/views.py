@@ -22,6 +22,14 @@ from .research import condition_research, treatment_research
 from .search import search_site
 
 
+def linked(page, rows):
+    """Published pages linked with `page`, for an index; none while `page` is unsaved (the admin's live preview).
+    `rows` gives the queryset: it cannot even be built for an unsaved page."""
+    if page.pk is None:
+        return Condition.objects.none()
+    return rows().for_index()
+
+
 class PreviewableDetailView(DetailView):
     """Published items for everyone; staff who may edit the model also see drafts, marked as a preview."""
 
@@ -196,7 +204,9 @@ class TreatmentDetailView(PreviewableDetailView):
     def get_context_data(self, **kwargs):
         treatment = self.object
         research = treatment_research(treatment)  # linked and cited articles, their authors: 1 to 3 queries
-        conditions = Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index()
+        conditions = linked(
+            treatment, lambda: Condition.objects.published().filter(condition_treatments__treatment=treatment)
+        )
         context = super().get_context_data(
             conditions=conditions,
             articles=research.sidebar,

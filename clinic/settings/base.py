@@ -29,7 +29,7 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 CLINIC_NAME = os.environ.get("CLINIC_NAME", "Riverside Pain & Spine Clinic")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "clinic.admin_apps.ClinicAdminConfig",  # django.contrib.admin with the clinic's admin site (clinic/admin.py)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

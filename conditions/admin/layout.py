@@ -5,6 +5,8 @@ The tabs are declared once per admin (`tabs`); fieldsets and inlines join a tab 
 The sections come from `Model.sections`, so a section added to a model appears in the form by itself.
 """
 
+from adminsortable2.admin import CustomInlineFormSet
+from django import forms
 from django.contrib import admin
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
@@ -40,6 +42,25 @@ def section_fieldsets(model):
 
 def label(model, name):
     return capfirst(model._meta.get_field(name).verbose_name)
+
+
+def name_unlabelled_inputs(form, row=None):
+    """Give inputs that have no <label> of their own an accessible name: a file input (Django puts it in a fieldset
+    with a legend), and the cells of a tabular inline row, whose only label is the column heading."""
+    for field in form.fields.values():
+        widget = field.widget
+        if widget.is_hidden or (row is None and not isinstance(widget, forms.FileInput)):
+            continue
+        label = capfirst(field.label or "")
+        widget.attrs.setdefault("aria-label", f"{label}, {_('row')} {row}" if row is not None else label)
+
+
+class LabelledRowsFormSet(CustomInlineFormSet):
+    """Tabular inline rows (sortable) whose inputs say what they are, for screen readers and axe."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        name_unlabelled_inputs(form, row=index + 1 if index is not None else "new")
 
 
 class RenderedRichText:

@@ -1,5 +1,7 @@
 """The link chooser and the citation chooser of the rich-text editors (static/js/admin-link-chooser.js)."""
 
+import json
+
 from django.http import JsonResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
@@ -15,6 +17,12 @@ class LinkChooserViews:
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
         context["choose_link_url"] = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_choose_link")
+        context["link_lists_json"] = json.dumps(
+            [
+                {"kind": kind, "label": str(model._meta.verbose_name_plural).capitalize()}
+                for kind, model in links.TARGETS.items()
+            ]
+        )
         # "Add a treatment…" above a list of rows: one search and a click adds the row with its page chosen.
         context["row_choosers"] = [
             {
@@ -29,7 +37,8 @@ class LinkChooserViews:
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     def choose_link_view(self, request):
-        """Pages matching ?q= of the kinds this person may view (?kind= narrows it to one kind), as JSON."""
+        """Pages matching ?q= of the kinds this person may view (?kind= narrows it to one kind), as JSON; with
+        ?all=1, every page of those kinds (up to LIST_LIMIT each), for the lists in CKEditor's link dialog."""
         wanted = request.GET.get("kind") or ""
         kinds = [
             kind
@@ -37,7 +46,10 @@ class LinkChooserViews:
             if wanted in ("", kind) and request.user.has_perm(f"{model._meta.app_label}.view_{model._meta.model_name}")
         ]
         query = request.GET.get("q", "")[:200]
-        choices = links.search_choices(query, kinds) if query.strip() else []
+        if request.GET.get("all"):  # the lists in CKEditor's link dialog: every page of the kind, by name
+            choices = links.search_choices("", kinds, limit=links.LIST_LIMIT)
+        else:
+            choices = links.search_choices(query, kinds) if query.strip() else []
         return JsonResponse(
             {
                 "results": [

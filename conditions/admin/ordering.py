@@ -11,6 +11,8 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin
 
+from .layout import LabelledRowsFormSet
+
 SORTABLE_TABULAR_TEMPLATE = "adminsortable2/edit_inline/tabular-django-6.0.html"
 
 
@@ -25,3 +27,4 @@ class SortableInlinesAdmin(SortableAdminBase):
 
 class SortableTabularInline(SortableInlineAdminMixin, admin.TabularInline):
     template = SORTABLE_TABULAR_TEMPLATE
+    formset = LabelledRowsFormSet

@@ -168,7 +168,7 @@ class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
     date_hierarchy = "updated_at"
     inlines = (ConditionRegionInline, ConditionTreatmentInline, ConditionArticleInline)
     preview_rows = {
-        "condition_treatments": ("published_treatment_links", "treatment"),
+        "condition_treatments": ("treatment_links", "treatment"),
         "condition_articles": ("published_article_links", "article"),
     }
     tabs = (CONTENT, SECTIONS, MORE, TREATMENTS, RESEARCH, REVIEW)

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import JsonResponse
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -51,9 +52,16 @@ class LivePreviewViews:
             if not self.has_view_or_change_permission(request, obj):
                 raise PermissionDenied
         with transaction.atomic():  # nothing is written; should anything try, it is rolled back
-            page = self._page_from_form(request, obj)
+            page, form = self._page_from_form(request, obj)
+            try:
+                html = SCRIPT.sub("", render_page(request, page).content.decode())
+            except Exception:
+                # Half-typed data the public template cannot show yet (no category, a new article's authors):
+                # say what is missing instead. A saved page with valid data always renders: a failure there is a bug.
+                if obj is not None and form.is_valid():
+                    raise
+                html = render_to_string("admin/conditions/preview_unavailable.html", {"form": form}, request)
             transaction.set_rollback(True)
-        html = SCRIPT.sub("", render_page(request, page).content.decode())
         readability = self.readability(page) if hasattr(self, "readability") else ""
         return JsonResponse({"html": html, "readability": str(readability)})
 
@@ -86,4 +94,4 @@ class LivePreviewViews:
             ]
             # A new row has no position yet: it goes last, as when saved.
             setattr(page, attribute, sorted(rows, key=lambda row: (row.position is None, row.position or 0)))
-        return page
+        return page, form

@@ -37,7 +37,7 @@ from conditions.models import Status
 from conditions.page_state import latest_version, state_of, state_of_version
 
 from .history import HistoryViews, is_number
-from .layout import TabbedFormAdmin
+from .layout import TabbedFormAdmin, name_unlabelled_inputs
 from .links import LinkChooserViews
 from .preview import LivePreviewViews
 
@@ -72,6 +72,7 @@ class PublishableForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        name_unlabelled_inputs(self)
         if self.instance.pk:
             self.initial["seen_edit_version"] = self.instance.edit_version
             version = latest_version(self.instance)

@@ -127,8 +127,42 @@ document.addEventListener("DOMContentLoaded", () => {
     group.querySelector("fieldset").after(button);
   });
 
+  // CKEditor's own link dialog lists the site's pages too (LinkUI "links list providers"): one list per kind,
+  // loaded once per form, shown by name; the chosen address goes into the dialog's URL field.
+  const lists = JSON.parse(dialog.dataset.lists || "[]");
+  const pages = {};
+  // One request for every kind (not one each: fewer requests while the form loads).
+  const loaded = lists.length
+    ? fetch(`${dialog.dataset.url}?all=1`, { credentials: "same-origin" })
+      .then((response) => (response.ok ? response.json() : { results: [] }))
+      .then(({ results }) => results.forEach((page) => (pages[page.kind] ||= []).push(page)))
+      .catch(() => {}) // no lists in the dialog; the chooser under the editor still searches
+    : Promise.resolve();
+
+  function addLinkLists(editor) {
+    if (!editor.plugins.has("LinkUI")) return;
+    const linkUI = editor.plugins.get("LinkUI");
+    if (typeof linkUI.registerLinksListProvider !== "function") return;
+    for (const { kind, label } of lists) {
+      linkUI.registerLinksListProvider({
+        label,
+        getListItems: () => (pages[kind] || []).map((page) => ({
+          id: page.url, href: page.url, label: page.detail && kind === "article" ? `${page.title} (${page.detail})` : page.title,
+        })),
+        getItem: (href) => {
+          const page = (pages[kind] || []).find((item) => item.url === href);
+          return page ? { href: page.url, label: page.title } : null;
+        },
+      });
+    }
+  }
+
   document.querySelectorAll("textarea.django_ckeditor_5").forEach((textarea) => {
-    const ready = (editor) => { if (!editor.isReadOnly) addTools(textarea, editor); };
+    const ready = (editor) => {
+      if (editor.isReadOnly) return;
+      addTools(textarea, editor);
+      loaded.then(() => addLinkLists(editor));
+    };
     if (window.editors && window.editors[textarea.id]) ready(window.editors[textarea.id]);
     else if (window.ckeditorRegisterCallback) window.ckeditorRegisterCallback(textarea.id, ready);
   });

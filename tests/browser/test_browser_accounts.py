@@ -49,3 +49,17 @@ def test_a_deactivated_person_is_told_their_account_is_off(page, live_server, tr
     page.fill("#id_password", PASSWORD)
     page.click("input[type=submit]")
     assert "This account has been deactivated" in page.locator(".errornote").inner_text()
+
+
+def test_the_admin_home_speaks_the_clinics_language(page, live_server, transactional_db):
+    User.objects.create_superuser("owner", "owner@clinic.example", PASSWORD)
+    log_in(page, live_server.url, User.objects.get(username="owner"))
+    sections = [text.strip().lower() for text in page.locator("#content-main .module caption").all_inner_texts()]
+    assert sections == ["clinic content", "the clinic", "clinicians", "staff accounts", "security", "site settings"]
+    index = page.locator("#content-main").inner_text().lower()
+    for jargon in ("axes", "otp_totp", "otp_static", "authentication and authorization", "\nsites\n"):
+        assert jargon not in index
+    for plain in ("locked-out sign-ins", "authenticator apps (two-factor)", "site address", "redirects (old"):
+        assert plain in index
+    page.get_by_role("link", name="Locked-out sign-ins (delete to unlock)").first.click()
+    page.wait_for_url("**/admin/axes/accessattempt/")

@@ -164,7 +164,8 @@ def test_editor_drags_a_treatment_to_the_top(page, live_server, transactional_db
 
     rows = page.locator("#condition_treatments-group tr.has_original")
     page.locator("#condition_treatments-group").evaluate("group => group.scrollIntoView({block: 'center'})")
-    drag(page, rows.nth(2).locator("td.original p"), rows.nth(0))
+    moved = rows.nth(2).locator("td.original p")
+    drag(page, moved, rows.nth(0), until=lambda: "Spinal cord stimulation" in rows.nth(0).inner_text())
     page.get_by_role("button", name="Save draft").first.click()
     page.wait_for_url(re.compile(r"/change/"))
 
@@ -172,14 +173,18 @@ def test_editor_drags_a_treatment_to_the_top(page, live_server, transactional_db
     assert list(order) == ["Spinal cord stimulation", "Physical therapy", "Epidural steroid injection"]
 
 
-def drag(page, handle, target):
-    """Press on the handle, move over the top half of the target in small steps (as a hand does), release."""
-    start, end = handle.bounding_box(), target.bounding_box()
+def drag(page, handle, target, until):
+    """Press on the handle and move over the top edge of the target, as a hand does, until the dragged row shows
+    where it will land (`until()` is true), then release."""
+    start = handle.bounding_box()
     page.mouse.move(start["x"] + 10, start["y"] + start["height"] / 2)
     page.mouse.down()
     page.mouse.move(start["x"] + 12, start["y"] + start["height"] / 2 - 4)
-    page.mouse.move(end["x"] + 10, end["y"] + 5, steps=20)
-    page.mouse.move(end["x"] + 12, end["y"] + 4)
+    for step in range(10):
+        end = target.bounding_box()
+        page.mouse.move(end["x"] + 10 + step, end["y"] + 3, steps=10)
+        if until():
+            break
     page.mouse.up()
 
 
@@ -307,3 +312,29 @@ def test_restoring_never_overwrites_a_newer_save_by_someone_else(page, live_serv
     condition.refresh_from_db()
     assert condition.summary == "The colleague's summary."  # refused: they see the colleague's change first
     assert page.input_value("#id_summary") == "My summary, typed before the tab closed."
+
+
+def test_editor_picks_a_page_in_ckeditors_own_link_dialog(page, live_server, transactional_db):
+    editor = StaffUserFactory(role="Editor")
+    condition = ConditionFactory(status=Status.DRAFT, owner=editor, overview="<p>See also sciatica.</p>")
+    sciatica = ConditionFactory(name="Sciatica", slug="sciatica")
+    log_in(page, live_server.url, editor)
+    page.goto(f"{live_server.url}/admin/conditions/condition/{condition.pk}/change/")
+    page.wait_for_load_state("networkidle")  # the lists of pages are loaded once per form
+
+    section_editor(page, "overview").click()
+    page.keyboard.press("End")
+    page.keyboard.press("ArrowLeft")  # the full stop stays outside the link
+    for _letter in "sciatica":
+        page.keyboard.press("Shift+ArrowLeft")
+    page.locator(".field-overview .ck-toolbar").get_by_role("button", name="Link", exact=True).click()
+    balloon = page.locator(".ck-balloon-panel_visible")
+    balloon.get_by_role("button", name="Conditions").click()
+    balloon.get_by_role("button", name="Sciatica").click()
+    balloon.get_by_role("button", name=re.compile("^(Insert|Save|Update)$")).click()
+    page.get_by_role("button", name="Save draft").first.click()
+    page.wait_for_url(re.compile(r"/change/"))
+
+    condition.refresh_from_db()
+    link = f'<a href="/go/condition/{sciatica.pk}/" rel="noopener noreferrer">sciatica</a>'
+    assert condition.overview == f"<p>See also {link}.</p>"

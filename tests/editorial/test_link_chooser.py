@@ -6,7 +6,13 @@ from django.urls import reverse
 from conditions.models import Condition
 from conditions.sanitize import clean_html
 
-from ..factories import ConditionFactory, ResearchArticleFactory, StaffUserFactory, TreatmentFactory
+from ..factories import (
+    ClinicianProfileFactory,
+    ConditionFactory,
+    ResearchArticleFactory,
+    StaffUserFactory,
+    TreatmentFactory,
+)
 
 CHOOSER = "admin:conditions_condition_choose_link"
 
@@ -58,3 +64,35 @@ def test_a_link_to_a_page_patients_cannot_see_is_not_found(client, db):
     draft = ConditionFactory(status="draft")
     assert client.get(reverse("conditions:go", kwargs={"kind": "condition", "pk": draft.pk})).status_code == 404
     assert client.get("/go/nonsense/1/").status_code == 404
+
+
+def test_the_chooser_costs_the_same_however_many_pages_match(login, editor, django_assert_max_num_queries):
+    client = login(editor)
+    choices(client, q="warm-up")  # the session and the user's permissions, loaded once per request anyway
+
+    def cost():
+        with django_assert_max_num_queries(100) as captured:
+            choices(client, q="pain")
+        return len(captured)
+
+    few = cost()
+    for number in range(15):
+        ConditionFactory(name=f"Pain {number}")
+        TreatmentFactory(name=f"Pain relief {number}")
+        ResearchArticleFactory(title=f"Pain study {number}")
+    assert cost() == few
+
+
+def test_the_link_dialogs_lists_hold_every_page_of_a_kind_by_name(login, editor):
+    for name in ["Whiplash", "Arachnoiditis", "Sciatica"]:
+        ConditionFactory(name=name)
+    results = choices(login(editor), all="1", kind="condition")
+    assert [result["title"] for result in results] == ["Arachnoiditis", "Sciatica", "Whiplash"]
+
+
+def test_the_chooser_finds_clinicians_by_name_and_links_to_their_page(client, login, editor):
+    profile = ClinicianProfileFactory(clinician__name="Arif Hussain")
+    [result] = choices(login(editor), q="hussain", kind="clinician")
+    assert result["title"].startswith("Arif Hussain")
+    client.logout()
+    assert client.get(result["url"])["Location"] == profile.get_absolute_url()

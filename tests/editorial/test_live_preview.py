@@ -68,3 +68,18 @@ def test_a_half_filled_or_nonsense_form_still_previews(login, editor):
     for data in ({}, nonsense):
         response = client.post(preview_url(), data)
         assert response.status_code == 200 and "html" in response.json()
+
+
+def test_a_new_treatment_previews_before_its_first_save_and_says_what_is_missing(login, editor):
+    url = reverse("admin:conditions_treatment_live_preview")
+    client = login(editor)
+    typed = {"name": "Genicular nerve block", "slug": "nerve-block", "summary": "An injection.", "body": "<p>How.</p>"}
+    assert "Genicular nerve block" in client.post(url, {**typed, "category": "injection"}).json()["html"]
+    missing = client.post(url, typed).json()["html"]  # no category yet: the page cannot be drawn
+    assert "The preview appears once the page has what it needs" in missing and "Category" in missing
+
+
+def test_a_new_article_preview_waits_for_its_first_save(login, editor):
+    url = reverse("admin:conditions_researcharticle_live_preview")
+    response = login(editor).post(url, {"title": "Nerve block outcomes", "slug": "nerve-block", "year": "2020"})
+    assert response.status_code == 200 and "The preview appears once" in response.json()["html"]
