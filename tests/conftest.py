@@ -2,6 +2,7 @@ import os
 import shutil
 
 import pytest
+from django.contrib.sites.models import Site
 from django.core.cache import caches
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
@@ -120,6 +121,8 @@ def pytest_runtest_makereport(item, call):
 
 @pytest.fixture
 def clinic_cached(db):
-    """The clinic's details already in the shared cache, as on any site after its first page: pages then read them
-    with no query (practice.models.clinic; tests/practice/ counts the first read)."""
+    """The clinic's details already in the shared cache, and the Site (the real domain, for printed addresses) in
+    Django's per-process Site cache, as on any site after its first page: pages then read them with no query
+    (practice.models.clinic; tests/practice/ counts the first read)."""
     clinic()
+    Site.objects.get_current()
