@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PYTEST_WORKERS ?= 2
 
-.PHONY: run serve test lint format bench audit loadtest backup restore clean
+.PHONY: run serve test lint format bench bench-imports scaletest audit loadtest faulttest backup restore clean
 
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 13) else "Python 3.13+ is needed (pyenv: pyenv install 3.13)")'
@@ -33,9 +33,15 @@ run: $(VENV)/.runtime
 serve: $(VENV)/.runtime
 	scripts/serve.sh
 
-## loadtest: gunicorn + PostgreSQL (clinic_loadtest, 1,000 conditions) + wrk, 60 s at 64 connections (LOADTEST_SECONDS)
+## loadtest: production gunicorn config + PostgreSQL (clinic_loadtest, 1,000 conditions) + wrk, 60 s at 64 connections
+##           on 127.0.0.1:8000 (LOADTEST_PORT, LOADTEST_SECONDS), cache warmed first
 loadtest: $(VENV)/.runtime
 	scripts/loadtest.sh
+
+## faulttest: production gunicorn under wrk while its own PostgreSQL (5460) stops and its own Redis (6390) hangs;
+##            prints recovery times, p99s, 500 counts (needs wrk, redis-server, PostgreSQL server programs)
+faulttest: $(VENV)/.runtime
+	$(PY) bench/faulttest.py
 
 ## backup: content, accounts, redirects and media to backups/clinic-<time>.tar.gz (keep it private)
 backup: $(VENV)/.runtime
@@ -61,6 +67,15 @@ bench/audit/node_modules/.installed: bench/audit/package.json bench/audit/packag
 ## bench: gunicorn + PostgreSQL + wrk: condition page (cache hit/miss), A–Z index, search, vs a static file
 bench: $(VENV)/.dev
 	$(PY) bench/bench.py
+
+## bench-imports: only `import_citations` of a generated 7,000-record BibTeX library (time and peak memory)
+bench-imports: $(VENV)/.dev
+	$(PY) bench/bench.py --only imports
+
+## scaletest: Redis + PostgreSQL + 2 gunicorn app servers + Varnish (deploy/varnish.vcl) under wrk while an editor
+##            withdraws and publishes: every response 200, each change visible within 1 s, throughput, hit ratio
+scaletest: $(VENV)/.dev
+	$(PY) bench/scaletest.py
 
 ## audit: Lighthouse scores (Performance, Accessibility, Best Practices, SEO) of the home and condition pages
 audit: $(VENV)/.dev bench/audit/node_modules/.installed

@@ -1,6 +1,7 @@
 import json
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -9,7 +10,12 @@ from django.shortcuts import redirect
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from .forms import ClinicAuthenticationForm, StaffCreationForm
 from .models import SecurityPolicy
+from .roles import ROLE_DESCRIPTIONS
+from .staff import send_invitation
+
+admin.site.login_form = ClinicAuthenticationForm  # says why a right password does not let someone in
 
 # What an account may do. Only superusers change these two, on any account (so only superusers make superusers).
 SUPERUSER_ONLY_FIELDS = ("is_superuser", "user_permissions")
@@ -45,6 +51,61 @@ class UserAdmin(DjangoUserAdmin):
     """
 
     list_display = ("username", "email", "first_name", "last_name", "roles", "is_active", "is_staff", "is_superuser")
+    add_form = StaffCreationForm
+    add_fieldsets = (
+        (None, {"fields": ("username", "first_name", "last_name", "email")}),
+        (_("Roles"), {"fields": ("groups",)}),
+        (_("Password"), {"fields": ("usable_password", "password1", "password2")}),
+    )
+    # Roles, not the list of ~200 single permissions; staff status follows the roles (accounts/staff.py).
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email")}),
+        (_("Roles and access"), {"fields": ("groups", "is_active", "is_staff", "is_superuser")}),
+        (_("Single permissions (rarely needed)"), {"fields": ("user_permissions",), "classes": ("collapse",)}),
+        (_("Important dates"), {"fields": ("last_login", "date_joined")}),
+    )
+    filter_horizontal = ("user_permissions",)
+    actions = ["invite"]
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if request.user.is_superuser:
+            return fieldsets
+        return [(name, options) for name, options in fieldsets if "user_permissions" not in options["fields"]]
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "groups":
+            kwargs["widget"] = forms.CheckboxSelectMultiple
+            field = super().formfield_for_manytomany(db_field, request, **kwargs)
+            field.label = _("Roles")
+            field.label_from_instance = lambda group: (
+                f"{group.name}: {ROLE_DESCRIPTIONS[group.name]}" if group.name in ROLE_DESCRIPTIONS else group.name
+            )
+            field.help_text = _("A role lets the person into the admin; without any role they cannot sign in.")
+            return field
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)  # the roles, and with them staff status
+        if not change and not form.cleaned_data.get("set_usable_password", True):
+            self._invite(request, form.instance)
+
+    def _invite(self, request, user):
+        if send_invitation(user, request):
+            self.message_user(
+                request, _("An invitation to choose a password was sent to %(email)s.") % {"email": user.email}
+            )
+        else:
+            self.message_user(
+                request, _("No invitation sent to %(user)s: the account needs an e-mail address and must be active.")
+                % {"user": user}, messages.WARNING,
+            )  # fmt: skip
+
+    @admin.action(permissions=["change"], description=_("Send an invitation e-mail (choose a password)"))
+    def invite(self, request, queryset):
+        for user in queryset.exclude(is_superuser=True):
+            self._invite(request, user)
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("groups")
@@ -57,7 +118,7 @@ class UserAdmin(DjangoUserAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is None or request.user.is_superuser:
             return fields
-        fields += SUPERUSER_ONLY_FIELDS
+        fields += (*SUPERUSER_ONLY_FIELDS, "is_staff")  # staff status comes with a role
         if obj.pk == request.user.pk:
             fields += OWN_ACCESS_FIELDS
         return fields

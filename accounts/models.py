@@ -1,7 +1,8 @@
-from django.core.cache import cache
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_otp import user_has_device
+
+from clinic.cached_values import forget, remembered
 
 # Staff holding any of these may publish medical content or manage accounts: the accounts two-factor protects.
 PRIVILEGED_PERMISSIONS = (
@@ -42,15 +43,13 @@ class SecurityPolicy(models.Model):
     def save(self, *args, **kwargs):
         self.pk = 1  # there is one policy
         super().save(*args, **kwargs)
-        cache.delete(self.CACHE_KEY)
+        forget(self.CACHE_KEY)
 
     @classmethod
     def current(cls):
-        policy = cache.get(cls.CACHE_KEY)
-        if policy is None:
-            policy, _created = cls.objects.get_or_create(pk=1)
-            cache.set(cls.CACHE_KEY, policy, 300)
-        return policy
+        """The policy, from the cache when it answers, else from the database (Redis down or hung: staff keep
+        working)."""
+        return remembered(cls.CACHE_KEY, lambda: cls.objects.get_or_create(pk=1)[0])
 
 
 def two_factor_needed(user):

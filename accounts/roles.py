@@ -63,6 +63,14 @@ ROLES = {
 }
 
 
+#: What each role means, in the words the account form shows beside it.
+ROLE_DESCRIPTIONS = {
+    "Editor": "writes and edits conditions, treatments and research articles; cannot publish",
+    "Medical reviewer": "everything an editor does, plus signing off and publishing pages",
+    "Administrator": "manages staff accounts, sign-in security and clinician profiles; reads content",
+}
+
+
 def sync_roles(**kwargs):
     """Create the role groups and give each exactly its declared permissions (also a post_migrate receiver)."""
     wanted = {tuple(name.split(".")) for names in ROLES.values() for name in names}

@@ -5,14 +5,22 @@ articles, starts gunicorn with production settings on a free loopback port, and 
 
 - the condition page's own bytes served as a static file by WhiteNoise (the upper limit),
 - the condition page, cache hit and cache miss (a unique query string per request defeats the page cache),
-- the A–Z index, and search (unique queries, so every one is computed).
+- the A–Z index (hit and miss), the home page (miss), and search (unique queries, so every one is computed).
 
 Each is printed as requests/second, p50/p99 latency and a ratio to the static limit, with the page's SQL query
-count. Then the p50/p95 latency of search itself (in-process, 200 queries incl. misspellings). The machine is
+count. Then the p50/p95 latency of search itself (in-process, 200 queries incl. misspellings), the in-process
+render time and size of the condition page, A–Z index and home page, and the targeted purges: every page of the
+site is cached, one condition saved, and the share of the other pages still served from the cache is counted.
+Last, each aim of issue 15 with its measured value. The machine is
 shared and noisy: compare ratios within one run, not absolute numbers across runs. Bounded: every wrk run lasts
 BENCH_SECONDS (default 10) on loopback only, and the server is stopped at the end.
+
+Last, `import_citations` of a generated 7,000-record BibTeX library (tests/citation_corpus.py), published by a
+medical reviewer into the same 10,000-article site: wall time, CPU time and peak memory of the command's process.
+`bench/bench.py --only imports` (`make bench-imports`) runs just that.
 """
 
+import argparse
 import os
 import re
 import secrets
@@ -26,7 +34,11 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.citation_corpus import generated_bibtex  # noqa: E402 - the repository's root is on the path just above
+
 PYTHON = sys.executable
+IMPORT_RECORDS = 7_000
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench")
@@ -61,6 +73,8 @@ from conditions.search import search_vector_expression
 from django.utils import timezone
 wanted = {articles}
 have = ResearchArticle.objects.filter(slug__startswith="bench-article-").count()
+# A published page needs a sign-off (a database constraint): the bench articles share a demo article's.
+signoff = ResearchArticle.objects.published().exclude(signoff=None).first().signoff
 topics = ["spinal cord stimulation", "epidural steroid injection", "failed back surgery syndrome", "sciatica",
           "radiofrequency ablation", "knee osteoarthritis", "neuropathic pain", "physical therapy", "opioids"]
 with transaction.atomic():
@@ -70,7 +84,7 @@ with transaction.atomic():
             slug=f"bench-article-{{n}}", journal="Pain Medicine", journal_abbreviation="Pain Med",
             year=random.randint(1995, 2026),
             abstract=f"A study of {{random.choice(topics)}} and {{random.choice(topics)}}.",
-            status=Status.PUBLISHED, published_at=timezone.now())
+            status=Status.PUBLISHED, published_at=timezone.now(), signoff=signoff)
         for n in range(have, wanted)
     ], batch_size=1000)
     ResearchArticle.objects.filter(search_vector__isnull=True).update(
@@ -107,6 +121,75 @@ for n in range(200):
 times.sort()
 print(f"SEARCH p50={times[99]:.1f} p95={times[189]:.1f} max={times[-1]:.1f}")
 """
+
+
+SETUP_REVIEWER = """
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+reviewer, _ = get_user_model().objects.get_or_create(
+    username="bench-reviewer", defaults={"is_staff": True, "first_name": "Bench", "last_name": "Reviewer"}
+)
+reviewer.groups.add(Group.objects.get(name="Medical reviewer"))
+"""
+
+# The previous run's import is removed, so every run writes all the records.
+IMPORT_SETUP = """
+from conditions.models import ResearchArticle
+ResearchArticle.objects.filter(title__contains="in a cohort study, number").delete()
+"""
+
+# A process of its own runs the command, so its peak memory is the command's (ru_maxrss of its only child).
+MEASURE_CHILD = """
+import resource, subprocess, sys, time
+start = time.perf_counter()
+code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode
+seconds, usage = time.perf_counter() - start, resource.getrusage(resource.RUSAGE_CHILDREN)
+print(f"IMPORT {{seconds:.2f}} {{usage.ru_utime + usage.ru_stime:.2f}} {{usage.ru_maxrss}} {{code}}")
+"""
+
+
+RENDER_LATENCY = """
+import statistics, time
+from django.test import Client
+client = Client(HTTP_HOST="127.0.0.1")
+for url in {urls!r}:
+    client.get(url)
+    times = []
+    for n in range(200):
+        start = time.perf_counter()
+        response = client.get(url)
+        times.append((time.perf_counter() - start) * 1000)
+    times.sort()
+    print(f"RENDER {{url}} {{times[99]:.2f}} {{len(response.content)}}")
+"""
+
+SITE_URLS = """
+from conditions.models import Condition, ResearchArticle, Treatment
+urls = ["/", "/conditions/", "/treatments/", "/research/", "/research/feed/", "/sitemap.xml"]
+urls += [f"/conditions/?letter={{letter}}" for letter in Condition.objects.published().first_letters()]
+for model in (Condition, Treatment, ResearchArticle):
+    # Not the 10,000 generated articles: a visitor's walk through the site, within the cache's MAX_ENTRIES.
+    pages = model.objects.published().exclude(slug__startswith="bench-article-").only("slug")
+    urls += [page.get_absolute_url() for page in pages]
+for url in urls:
+    print("URL", url)
+"""
+
+SAVE_ONE = """
+from conditions.models import Condition
+condition = Condition.objects.get(slug="{slug}")
+condition.overview += "<p>Saved by make bench.</p>"
+condition.save()
+"""
+
+
+def cache_states(base, urls):
+    states = {}
+    for url in urls:
+        with urllib.request.urlopen(base + url) as response:
+            response.read()
+            states[url] = response.headers.get("X-Page-Cache")
+    return states
 
 
 def free_port():
@@ -161,8 +244,36 @@ def latency(output, percentile):
     return float(value) * {"us": 0.001, "ms": 1, "s": 1000}[unit]
 
 
+def bench_imports(env):
+    """`import_citations` of a generated library: (seconds, CPU seconds, peak MB, exit status, file MB)."""
+    manage(env, "shell", "-c", IMPORT_SETUP)
+    with tempfile.TemporaryDirectory() as folder:
+        library = Path(folder) / "library.bib"
+        library.write_text(generated_bibtex(IMPORT_RECORDS))
+        size = library.stat().st_size / 1024 / 1024
+        command = [PYTHON, "manage.py", "import_citations", str(library), "--reviewer", "bench-reviewer"]
+        output = subprocess.run(
+            [PYTHON, "-c", MEASURE_CHILD.format(), *command], cwd=ROOT, env=env, check=True, text=True,
+            capture_output=True,
+        ).stdout  # fmt: skip
+    seconds, cpu, peak_kb, code = re.search(r"IMPORT ([\d.]+) ([\d.]+) (\d+) (\d+)", output).groups()
+    return float(seconds), float(cpu), int(peak_kb) / 1024, int(code), size
+
+
+def print_imports(result):
+    seconds, cpu, peak_mb, code, size = result
+    print(
+        f"\nimport_citations, {IMPORT_RECORDS:,} BibTeX records ({size:.1f} MB) into 10,000 articles, published: "
+        f"{seconds:.1f} s ({IMPORT_RECORDS / seconds:,.0f} records/s; the command's own CPU time {cpu:.1f} s, "
+        f"the database's not counted), peak memory {peak_mb:.0f} MB, exit {code}"
+    )
+
+
 def main():
-    if not shutil.which("wrk"):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
+    parser.add_argument("--only", choices=["imports"], help="Run only this part (the site is set up either way).")
+    only = parser.parse_args().only
+    if not shutil.which("wrk") and only is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
     env = {
         **os.environ,
@@ -172,6 +283,7 @@ def main():
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_SSL_REDIRECT": "0",
         "LOG_LEVEL": "WARNING",
+        "CACHE_DIR": tempfile.mkdtemp(prefix="clinic-bench-cache-"),  # this run's page cache, shared by its processes
     }
     name = DATABASE.rsplit("/", 1)[1]
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
@@ -179,7 +291,11 @@ def main():
     manage(env, "migrate", "--no-input", "-v0")
     manage(env, "load_demo_content", "-v0")
     manage(env, "scale_demo_content", "--conditions", "1000")
+    manage(env, "shell", "-c", SETUP_REVIEWER)
     manage(env, "shell", "-c", SETUP_ARTICLES.format(articles=10_000 - 17))
+    if only == "imports":
+        print_imports(bench_imports(env))
+        return 0
     manage(env, "collectstatic", "--no-input", "-v0")
 
     port = free_port()
@@ -193,7 +309,7 @@ def main():
     static_copy.parent.mkdir(parents=True, exist_ok=True)
     static_copy.write_bytes(html)
 
-    urls = {"condition": CONDITION, "A–Z index": "/conditions/", "search": "/search/?q=back+pain"}
+    urls = {"condition": CONDITION, "A–Z index": "/conditions/", "home": "/", "search": "/search/?q=back+pain"}
     counts = dict(
         re.findall(r"QUERIES (\S+) (\d+)", manage({**env, "PAGE_CACHE_SECONDS": "0"}, "shell", "-c",
                                                    COUNT_QUERIES.format(urls=list(urls.values())), capture=True))
@@ -209,14 +325,33 @@ def main():
                 wrk(base + UNCACHED_CONDITION, UNIQUE_QUERY_LUA.format(sep="?")),
                 counts.get(CONDITION, "?"),
             ),  # fmt: skip
-            "A–Z index (1,000)": (wrk(base + "/conditions/"), counts.get("/conditions/", "?")),
+            "A–Z index, cache hit": (wrk(base + "/conditions/"), counts.get("/conditions/", "?")),
+            # Addresses nobody asked for without a query string: every request renders (see UNCACHED_CONDITION).
+            "A–Z index, cache miss": (
+                wrk(base + "/conditions/?letter=L", UNIQUE_QUERY_LUA.format(sep="&")),
+                counts.get("/conditions/", "?"),
+            ),
+            "home, cache miss": (wrk(base + "/", UNIQUE_QUERY_LUA.format(sep="?")), counts.get("/", "?")),
             "search, uncached": (wrk(base + "/search/", SEARCH_LUA), counts.get("/search/?q=back+pain", "?")),
         }
+        # Targeted purges: every page of the site cached, one condition saved, how many of the others still hit.
+        site = re.findall(r"URL (\S+)", manage(env, "shell", "-c", SITE_URLS, capture=True))
+        cache_states(base, site)
+        saved = "/conditions/post-laminectomy-syndrome/"
+        manage(env, "shell", "-c", SAVE_ONE.format(slug=saved.split("/")[2]))
+        after = cache_states(base, [url for url in site if url != saved])
+        still_cached = sum(state == "hit" for state in after.values()) / len(after)
     finally:
         server.terminate()
         server.wait(timeout=10)
         static_copy.unlink(missing_ok=True)
     search_line = manage(env, "shell", "-c", SEARCH_LATENCY, capture=True).strip().splitlines()[-1]
+    render_env = {**env, "PAGE_CACHE_SECONDS": "0"}
+    rendered = manage(
+        render_env, "shell", "-c", RENDER_LATENCY.format(urls=[CONDITION, "/conditions/", "/"]), capture=True
+    )
+    render = {url: (float(ms), int(size)) for url, ms, size in re.findall(r"RENDER (\S+) ([\d.]+) (\d+)", rendered)}
+    search_p95 = float(re.search(r"p95=([\d.]+)", search_line).group(1))
 
     limit = results["static file (limit)"][0]["rps"]
     print(f"\nmake bench — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, gunicorn 2 workers, "
@@ -228,6 +363,29 @@ def main():
             f"{result['rps'] / limit:>10.1%}{queries!s:>9}{result['errors']:>8}"
         )
     print(f"\nSearch latency, in-process, 1,000 conditions + 10,000 articles: {search_line.removeprefix('SEARCH ')} ms")
+
+    def rps(label):
+        return results[label][0]["rps"]
+
+    condition_miss = rps("condition, cache miss")
+    aims = [
+        ("condition page, cache hit vs static", f"{rps('condition, cache hit') / limit:.1%}", "≥ 50%"),
+        ("condition page, uncached vs static", f"{condition_miss / limit:.1%}", "≥ 4%"),
+        ("condition page, in-process render (p50)", f"{render[CONDITION][0]:.1f} ms", "≤ 4 ms"),
+        ("condition page, SQL queries", f"{counts.get(CONDITION, '?')}", "≤ 4"),
+        ("A–Z index / home HTML at 1,000 conditions",
+         f"{render['/conditions/'][1] / 1024:.0f} KB / {render['/'][1] / 1024:.0f} KB", "< 60 KB each"),
+        ("A–Z index / home uncached vs condition page",
+         f"{rps('A–Z index, cache miss') / condition_miss:.2f}× / {rps('home, cache miss') / condition_miss:.2f}×",
+         "≥ 1×"),
+        ("search p95, in-process, 10,000 articles", f"{search_p95:.0f} ms", "< 50 ms"),
+        ("other pages still cached after one save", f"{still_cached:.1%} of {len(after):,}", "≥ 99%"),
+    ]  # fmt: skip
+    print(f"\n{'aim':<46}{'measured':>22}   target")
+    for label, measured, target in aims:
+        print(f"{label:<46}{measured:>22}   {target}")
+
+    print_imports(bench_imports(env))
     return 1 if any(result["errors"] for result, _ in results.values()) else 0
 
 

@@ -70,10 +70,14 @@ def sentence_case(title: str) -> str:
     return "".join(parts)
 
 
+#: A citation names at most this many authors; with more, the first three and "et al".
+AMA_AUTHORS_SHOWN = 6
+
+
 def author_list(authors) -> str:
     """ "Hussain A, Erdek M": family names and initials (`ArticleAuthor.short_name`); more than 6 become 3 + "et al"."""
     authors = list(authors)
-    if len(authors) > 6:
+    if len(authors) > AMA_AUTHORS_SHOWN:
         return ", ".join(author.short_name for author in authors[:3]) + ", et al"
     return ", ".join(author.short_name for author in authors)
 
@@ -85,7 +89,7 @@ def ama_title(article) -> str:
 
 
 def _parts(article):
-    authors = getattr(article, "preview_author_list", None)
+    authors = getattr(article, "cited_author_list", None)
     authors = article.author_list if authors is None else authors
     return f"{authors}." if authors else "", ama_title(article), article.citation_source, article.doi
 

@@ -7,6 +7,7 @@ exit status 2, a form error in the admin); problems of single records are report
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import charset_normalizer
 from django.conf import settings
 
 from . import bibtex, crossref, medline, ris
@@ -52,20 +53,52 @@ def check_size(size, limit=None):
         )
 
 
-def decode(data: bytes) -> str:
+#: Encodings that need several bytes per character (Chinese, Japanese, Korean): a detector's answer in one of these
+#: is trusted; a single-byte answer is not (short Western text fits a dozen code pages equally well).
+MULTI_BYTE = {"gb18030", "gbk", "gb2312", "hz", "big5", "big5hkscs", "cp950", "shift_jis", "cp932", "euc_jp",
+              "euc_jis_2004", "iso2022_jp", "euc_kr", "cp949", "johab", "iso2022_kr", "utf_16", "utf_32"}  # fmt: skip
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """(the text, the encoding's name when it is not UTF-8). UTF-8 and UTF-16 with a byte order mark are read as
+    they say; other bytes are given to charset-normalizer: a multi-byte answer (GBK, Shift JIS…) is used, any
+    single-byte one means Windows-1252, which EndNote on Windows still writes. No answer: the file is refused."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 with its byte order mark (some Windows exports)
         try:
-            return data.decode("utf-16").replace("\r\n", "\n").replace("\r", "\n")
+            return _lines(data.decode("utf-16")), ""
         except UnicodeDecodeError:
             raise CitationFileError("the file says it is UTF-16 text but it is damaged") from None
     if b"\x00" in data[:8192]:
         raise CitationFileError("this is a binary file (a PDF, Word or zip file?), not a text citation export")
-    for encoding in ("utf-8-sig", "cp1252"):  # EndNote on Windows still writes ANSI
-        try:
-            return data.decode(encoding).replace("\r\n", "\n").replace("\r", "\n")
-        except UnicodeDecodeError:
-            continue
-    raise CitationFileError("the file is neither UTF-8 nor Windows-1252 text")
+    try:
+        return _lines(data.decode("utf-8-sig")), ""
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data).best()
+    if best is None:
+        raise CitationFileError(
+            "its text encoding cannot be told (it is not UTF-8, and no other encoding reads it cleanly): "
+            "export it again as UTF-8"
+        )
+    encoding = best.encoding if best.encoding in MULTI_BYTE else "cp1252"
+    try:
+        return _lines(data.decode(encoding)), ENCODING_NAMES.get(encoding, encoding)
+    except UnicodeDecodeError:
+        return _lines(str(best)), ENCODING_NAMES.get(best.encoding, best.encoding)
+
+
+ENCODING_NAMES = {
+    "cp1252": "Windows-1252",
+    "gb18030": "GB18030 (GBK, Chinese)",
+    "big5": "Big5 (Chinese)",
+    "shift_jis": "Shift JIS (Japanese)",
+    "cp932": "Shift JIS (Japanese)",
+    "euc_kr": "EUC-KR (Korean)",
+}
+
+
+def _lines(text):
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def detect(text: str, file_name: str = "") -> Format:
@@ -93,9 +126,9 @@ class CitationFile:
         return f"{self.name} ({self.format.label}, {len(self.records)} record{'s' if len(self.records) != 1 else ''})"
 
 
-def read_text(text: str, name: str, format_name: str | None = None) -> CitationFile:
+def read_text(text: str, name: str, format_name: str | None = None, encoding: str = "") -> CitationFile:
     fmt = FORMATS[format_name] if format_name else detect(text, name)
-    notes = []
+    notes = [f"the file is not UTF-8: it was read as {encoding} text"] if encoding else []
     suffix = Path(name).suffix.lower()
     if not format_name and suffix in ACCEPTED_EXTENSIONS and suffix not in fmt.extensions:
         notes.append(f"the file is named {suffix} but it is {fmt.label}: it was read as {fmt.label}")
@@ -107,7 +140,8 @@ def read_text(text: str, name: str, format_name: str | None = None) -> CitationF
 
 def read_bytes(data: bytes, name: str, format_name: str | None = None) -> CitationFile:
     check_size(len(data))
-    return read_text(decode(data), name, format_name)
+    text, encoding = decode(data)
+    return read_text(text, name, format_name, encoding)
 
 
 def read_path(path, format_name: str | None = None, limit: int | None = None) -> CitationFile:
@@ -125,4 +159,5 @@ def read_path(path, format_name: str | None = None, limit: int | None = None) ->
         data = path.read_bytes()
     except OSError as error:
         raise CitationFileError(str(error.strerror or error)) from None
-    return read_text(decode(data), path.name, format_name)
+    text, encoding = decode(data)
+    return read_text(text, path.name, format_name, encoding)

@@ -25,3 +25,19 @@ def validate_doi(value):
 
 
 validate_pmid = RegexValidator(r"^[1-9]\d{0,8}$", _("A PubMed ID is a number of up to 9 digits, e.g. 23682788."))
+
+PMID_FIELD = re.compile(r"^(?:pmid|pubmed(?:\s*id)?)?\s*:?\s*(\d+)(?:\s*\[(?:pubmed|pmid)[^\]]*\])?$", re.IGNORECASE)
+
+
+def normalize_pmid(value: str) -> str:
+    """`PMID: 23374545` and `23374545 [PubMed - indexed for MEDLINE]` (as some tools fill a PubMed ID field) become
+    `23374545`; anything else is returned as it is (and then fails `validate_pmid`)."""
+    value = " ".join((value or "").split())
+    match = PMID_FIELD.match(value)
+    return match.group(1).lstrip("0") if match else value
+
+
+def normalize_url(value: str) -> str:
+    """A scheme-less `//www.sciencedirect.com/…` (Elsevier's exports) gets `https:`; other values are unchanged."""
+    value = (value or "").strip()
+    return f"https:{value}" if value.startswith("//") else value

@@ -35,6 +35,8 @@ class Citation:
     url: str = ""
     abstract: str = ""
     keywords: list[str] = field(default_factory=list)
+    #: What the reader or the checks left out of this record, one sentence each ("the link … was dropped: …").
+    warnings: list[str] = field(default_factory=list)
 
     def article_fields(self):
         return {
@@ -76,6 +78,15 @@ class ParsedRecord:
             first = self.citation.authors[0].family if self.citation.authors else ""
             where += f" ({', '.join(str(part) for part in (first, self.citation.year) if part)})"
         return where
+
+
+#: Values some sources write where they have nothing ("No-Specified" from ProQuest, "n/a"): they are no value.
+PLACEHOLDERS = {"no-specified", "not specified", "not-specified", "unspecified", "n/a", "n.a.", "na", "none",
+                "unknown", "-", "--", "?"}  # fmt: skip
+
+
+def is_placeholder(value) -> bool:
+    return clean_text(value).casefold() in PLACEHOLDERS
 
 
 # --- Cleaning values ------------------------------------------------------------------------------------

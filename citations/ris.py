@@ -16,12 +16,18 @@ from .records import (
     clean_text,
     clean_title,
     clean_year,
+    is_placeholder,
     person_from_text,
     unique_keywords,
 )
 
 TAG_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
-PMID_NOTE = re.compile(r"\bPMID:?\s*(\d{1,9})\b", re.IGNORECASE)
+#: rispy's tags plus two old title tags it does not know: CT (title of an unpublished work) and BT (book title,
+#: which older EndNote and Reference Manager exports use as the only title).
+MAPPING = {**rispy.TAG_KEY_MAPPING, "CT": "unpublished_title", "BT": "book_title"}
+#: Where a record's title may be, in order: the standard fallbacks when TI is missing (ST, the short title, last).
+TITLE_KEYS = ("title", "primary_title", "unpublished_title", "book_title", "short_title")
+TITLE_TAGS = {"TI", "T1", "CT", "BT", "ST"}
 DOI_URL = re.compile(r"^https?://(dx\.)?doi\.org/", re.IGNORECASE)
 
 
@@ -52,11 +58,11 @@ def parse(text: str) -> list[ParsedRecord]:
     records = []
     for number, line, lines, error in split_records(text):
         if error:
-            title = next((m.group(2) for m in map(TAG_LINE.match, lines) if m and m.group(1) in {"TI", "T1"}), "")
+            title = next((m.group(2) for m in map(TAG_LINE.match, lines) if m and m.group(1) in TITLE_TAGS), "")
             records.append(ParsedRecord(number, line, Citation(title=clean_title(title)), error=error))
             continue
         try:
-            entries = rispy.loads("\n".join(lines), skip_unknown_tags=True)
+            entries = rispy.loads("\n".join(lines), mapping=MAPPING, skip_unknown_tags=True)
         except Exception as exc:  # noqa: BLE001 - whatever rispy trips on is this record's problem
             records.append(ParsedRecord(number, line, error=f"unreadable RIS: {exc}"))
             continue
@@ -70,7 +76,7 @@ def parse(text: str) -> list[ParsedRecord]:
 def _first(entry, *keys):
     for key in keys:
         value = clean_text(entry.get(key))
-        if value:
+        if value and not is_placeholder(value):  # "No-Specified" gives way to the next tag
             return value
     return ""
 
@@ -82,16 +88,14 @@ def citation_from_entry(entry: dict) -> Citation:
         abbreviation = clean_text(entry["journal_name"])
     urls = [url for url in entry.get("urls", []) if url]
     doi = _first(entry, "doi") or next((url for url in urls if DOI_URL.match(url)), "")
-    notes = " ".join([*entry.get("notes", []), clean_text(entry.get("note")), clean_text(entry.get("custom2"))])
-    pmid_match = PMID_NOTE.search(notes)
-    pmid = pmid_match.group(1) if pmid_match else ""
+    # The PubMed ID only from its identifier field (AN, the accession number, of a PubMed record), never from notes:
+    # a ProQuest note's "PMID: 155333" named another paper.
     accession = clean_text(entry.get("accession_number"))
     provider = f"{entry.get('name_of_database', '')} {entry.get('database_provider', '')}".lower()
-    if not pmid and accession.isdigit() and ("pubmed" in provider or "nlm" in provider or "medline" in provider):
-        pmid = accession
+    pmid = accession if any(name in provider for name in ("pubmed", "nlm", "medline")) else ""
     people = [*entry.get("authors", []), *entry.get("first_authors", [])]
     return Citation(
-        title=clean_title(_first(entry, "title", "primary_title")),
+        title=clean_title(_first(entry, *TITLE_KEYS)),
         authors=[author for author in map(person_from_text, people) if author],
         journal=journal,
         journal_abbreviation=abbreviation,

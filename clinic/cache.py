@@ -1,10 +1,18 @@
-"""A cache of rendered public pages, emptied the moment an editor saves, publishes or deletes anything.
+"""A cache of rendered public pages: a save, publish or delete purges the pages that show what changed, at once.
 
 - Which pages: the views marked with `cached_page()` (in the URLconfs), with the query parameters each reads.
   Which content: the models an app hands to `watch()` in its `ready()`.
-- Every page key contains a *generation* kept in the cache itself. Any change to content (a save, a delete, a
-  re-linked treatment of a watched model) replaces it, so every process and every
-  app server stops serving the old copies at once without knowing their keys; the old copies simply expire.
+- **Tags.** A view names what its page shows with `tag_page(request, *tags)` (`object_tag`, `list_tag` and the
+  app's own). A change of a watched row names the tags it affects (the `tags` function given to `watch`); each tag
+  has a *version* kept in the cache itself, replaced by the change, and a copy stored under older versions of
+  any of its tags is never served again: every process and every app server stops serving exactly those pages at
+  once without knowing their keys, and every other page stays cached. A page that names no tag depends on
+  everything (`EVERYTHING`), and a model watched without a `tags` function empties the whole cache (the
+  *generation*, also part of every key) on any change.
+- Race-free: a copy is stored only if no tag changed while it was rendered (`SEQUENCE_KEY`, replaced before the
+  tags of every change, is read before the page is rendered and again after its tags' versions).
+- Warm after publish: once a change commits, the pages of the changed objects and their indexes are rendered again
+  (`warm`), so the first visitor after a publish gets a cached page.
 - A page scheduled for later (`published_at` in the future) replaces the generation when its time comes: the time is
   remembered when the page is saved, and cached copies never outlive it.
 - Only anonymous (no session cookie) GET/HEAD requests for public pages are cached, and only 200 responses without
@@ -21,32 +29,48 @@
 
 The cache is shared by every process (files in CACHE_DIR by default; Redis, shared by every app server, when
 REDIS_URL is set): per-process memory would keep serving a withdrawn page from the workers that did not save it.
-A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead.
+A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead, and each
+process serves its own copies of the pages it served or rendered in the last PAGE_CACHE_FALLBACK_SECONDS
+(`_fallback_copy`), so a Redis outage costs one render per page, process and period rather than one per visit.
 """
 
+import contextvars
 import functools
 import hashlib
+import io
 import logging
 import os
 import pickle
+import threading
 import time
 import uuid
 import zlib
+from collections import OrderedDict
 from pathlib import Path
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
 from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
+from django.utils import timezone
 
+from .cache_backends import CacheUnavailable
+from .http_cache import add_http_caching_headers, conditional
+from .purge import purge_downstream
 from .requests import is_anonymous_read
 
 logger = logging.getLogger("clinic.cache")
 
 GENERATION_KEY = "pagecache:generation"
+#: Replaced before any tag changes: a page rendered while it changed is not stored.
+SEQUENCE_KEY = "pagecache:sequence"
+#: What a page that names no tag depends on: bumped by every change.
+EVERYTHING = "everything"
 SCHEDULE_KEY = "pagecache:schedule"
 #: Replaced whenever a page leaves the site: last good copies stored under another value are never served.
 LAST_GOOD_EPOCH_KEY = "pagecache:last-good-epoch"
@@ -79,17 +103,64 @@ def bump_generation():
     page_cache().set(GENERATION_KEY, _new_value(), timeout=None)
 
 
+def object_tag(model, pk):
+    """The tag of one row: every page showing it names it (`tag_page`), and any change of the row bumps it."""
+    return f"{model._meta.label_lower}:{pk}"
+
+
+def list_tag(model):
+    """The tag of a model's listings (indexes, home, sitemap, feeds): bumped when a listed row changes."""
+    return f"{model._meta.label_lower}:list"
+
+
+def tag_page(request, *tags):
+    """What the page being rendered shows, for its cached copy: a change bumping any of these tags purges it."""
+    if not hasattr(request, "page_cache_tags"):
+        request.page_cache_tags = set()
+    request.page_cache_tags.update(str(tag) for tag in tags)
+
+
+def _tag_key(tag):
+    digest = hashlib.sha256(tag.encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    return f"pagecache:tag:{digest}"
+
+
+def bump_tags(tags, downstream=False):
+    """Purge every cached page that names one of these tags, in every process and on every app server; with
+    `downstream`, in the proxy or CDN in front too (PAGE_CACHE_PURGE, clinic/purge.py)."""
+    tags = {*tags, EVERYTHING}
+    cache = page_cache()
+    cache.set(SEQUENCE_KEY, _new_value(), timeout=None)  # first: a page rendered meanwhile is not stored
+    cache.set_many({_tag_key(tag): _new_value() for tag in tags}, timeout=None)
+    if downstream:
+        purge_downstream(tags)
+
+
+def _tag_versions(cache, tags):
+    """{tag: version} for these tags; a tag without a version (new, or evicted) gets one, so an evicted tag can
+    never make an old copy current again."""
+    keys = {_tag_key(tag): tag for tag in tags}
+    found = cache.get_many(list(keys))
+    missing = {key: _new_value() for key in keys if key not in found}
+    if missing:
+        for key, value in missing.items():
+            cache.add(key, value, timeout=None)
+        found.update(cache.get_many(list(missing)))
+    return {keys[key]: value for key, value in found.items()}
+
+
 def retire_last_good_copies():
     """A page left the site: no last good copy stored before may be served in an outage (it may show or list it)."""
     page_cache().set(LAST_GOOD_EPOCH_KEY, _new_value(), timeout=None)
 
 
 def _current_state(cache):
-    """(generation, next scheduled publication as a UNIX time or None, last good epoch).
+    """(generation, next scheduled publication as a UNIX time or None, last good epoch, sequence).
 
     Replaces the generation once a schedule is due; creates what is missing (evicted, or a new cache).
     """
-    values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, LAST_GOOD_EPOCH_KEY])
+    _write_missed_invalidations()
+    values = cache.get_many([GENERATION_KEY, SCHEDULE_KEY, LAST_GOOD_EPOCH_KEY, SEQUENCE_KEY])
     generation, schedule = values.get(GENERATION_KEY), values.get(SCHEDULE_KEY) or []
     now = time.time()
     if schedule and schedule[0] <= now:
@@ -104,7 +175,11 @@ def _current_state(cache):
     if epoch is None:
         cache.add(LAST_GOOD_EPOCH_KEY, _new_value(), timeout=None)
         epoch = cache.get(LAST_GOOD_EPOCH_KEY)
-    return generation, (schedule[0] if schedule else None), epoch
+    sequence = values.get(SEQUENCE_KEY)
+    if sequence is None:
+        cache.add(SEQUENCE_KEY, _new_value(), timeout=None)
+        sequence = cache.get(SEQUENCE_KEY)
+    return generation, (schedule[0] if schedule else None), epoch, sequence
 
 
 def _remember_schedule(instance):
@@ -125,58 +200,113 @@ def _is_page(model):
 
 
 def note_visibility(sender, instance, **kwargs):
-    """pre_save/pre_delete receiver: whether this page is public right now, as stored (one query, pages only).
+    """pre_save/pre_delete receiver: the page as stored (`_page_cache_stored`, a dict, or None for a new page) and
+    whether it is public right now (`_page_cache_was_public`): one query, pages only.
 
     Raw saves too: a history restore (django-reversion) or a restored backup writes over an existing row.
     """
     if instance.pk is None or not _is_page(sender):
         return
-    instance._page_cache_was_public = sender._default_manager.filter(pk=instance.pk).published().exists()
+    fields = [field.attname for field in sender._meta.concrete_fields if field.name != "search_vector"]
+    stored = sender._default_manager.filter(pk=instance.pk).values(*fields).first()
+    instance._page_cache_stored = stored
+    instance._page_cache_was_public = bool(
+        stored
+        and stored["status"] == "published"
+        and stored["published_at"] is not None
+        and stored["published_at"] <= timezone.now()
+        and stored.get("draft_of_id") is None
+    )
+
+
+#: {model: function(instance, **signal kwargs) -> tags, or None: the whole cache} (filled by `watch`)
+_TAGGERS = {}
 
 
 def content_changed(sender, instance=None, **kwargs):
-    """Signal receiver: content changed, so no cached page may be served any more.
+    """Signal receiver: content changed, so the pages showing it may not be served any more.
 
-    Bumped at once (and again once the transaction commits: a page rendered between the save and the commit
-    would otherwise be stored under the new generation with the old content). A page that leaves the site also
-    retires the last good copies, at once and again on commit for the same reason.
+    Purged at once (and again once the transaction commits: a page rendered between the save and the commit would
+    otherwise be stored with the old content). A page that leaves the site also retires the last good copies, at
+    once and again on commit for the same reason. After the commit, the changed pages are rendered again (`warm`).
     """
     if kwargs.get("action", "post_").startswith("pre_"):
         return
+    clear_fallback()
     signal = kwargs.get("signal")
     was_public = signal in (post_save, post_delete) and getattr(instance, "_page_cache_was_public", False)
     left_the_site = was_public and (signal is post_delete or not instance.is_published)
     try:
-        bump_generation()
-        if left_the_site:
-            retire_last_good_copies()
-        if instance is not None and signal is post_save:
+        tagger = _TAGGERS.get(sender)
+        tags = None if tagger is None else set(tagger(instance, **kwargs))
+    except Exception:  # noqa: BLE001 - naming the tags read the database or the cache: purge everything instead
+        logger.exception("Could not name the pages a change affects; the whole page cache is purged")
+        tags = None
+    _invalidate_or_remember(tags, left_the_site)
+    if instance is not None and signal is post_save:
+        try:
             _remember_schedule(instance)
-        transaction.on_commit(_retire_quietly if left_the_site else _bump_quietly, robust=True)
-    except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving; copies expire anyway
-        logger.exception("Could not invalidate the page cache")
+        except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving
+            logger.exception("Could not remember when a scheduled page goes live")
+    urls = _warm_urls(instance) if tags is not None else []
+    transaction.on_commit(functools.partial(_invalidate_quietly, tags, left_the_site, urls), robust=True)
 
 
-def _bump_quietly():
-    try:
+def _invalidate(tags, left_the_site, downstream=False):
+    """`downstream` once the change committed: a proxy asked before could fetch the old page again."""
+    if tags is None:
         bump_generation()
-    except Exception:  # noqa: BLE001 - see content_changed
-        logger.exception("Could not invalidate the page cache")
-
-
-def _retire_quietly():
-    try:
-        bump_generation()
+        bump_tags(())
+        if downstream:
+            purge_downstream(None)
+    else:
+        bump_tags(tags, downstream)
+    if left_the_site:
         retire_last_good_copies()
-    except Exception:  # noqa: BLE001 - see content_changed
-        logger.exception("Could not invalidate the page cache")
 
 
-def watch(*models):
-    """Any change to a row of these models (saved, deleted, re-linked) empties the page cache: called by each app
-    whose models appear on public pages, in its `ready()`. Many-to-many fields are watched through their tables."""
+# Invalidations this process could not write (the cache was down or hung): written, as a purge of everything, before
+# it next reads the cache, so copies stored before a change are never served once the cache answers again.
+_missed = {"bump": False, "retire": False}
+_missed_lock = threading.Lock()
+
+
+def _invalidate_or_remember(tags, left_the_site, downstream=False):
+    """Whether the invalidation was written; if not, it is remembered (a cache outage must not stop an editor)."""
+    try:
+        _invalidate(tags, left_the_site, downstream)
+    except Exception as error:  # noqa: BLE001
+        with _missed_lock:
+            _missed["bump"] = True
+            _missed["retire"] = _missed["retire"] or left_the_site
+        if not isinstance(error, CacheUnavailable):  # that one is logged once, by the circuit breaker
+            logger.exception("Could not invalidate the page cache; done when it answers again")
+        return False
+    return True
+
+
+def _invalidate_quietly(tags, left_the_site, urls):
+    if _invalidate_or_remember(tags, left_the_site, downstream=True):
+        _collect_warm(urls)
+
+
+def _write_missed_invalidations():
+    """Raises like any cache call if the cache still fails (the caller then treats it as unavailable)."""
+    if not _missed["bump"]:
+        return
+    with _missed_lock:
+        _invalidate(None, _missed["retire"])
+        _missed.update(bump=False, retire=False)
+
+
+def watch(*models, tags=None):
+    """Any change to a row of these models (saved, deleted, re-linked) purges the pages that show it: called by each
+    app whose models appear on public pages, in its `ready()`. `tags(instance, **signal kwargs)` names the tags the
+    change affects (many-to-many changes get `action`, `reverse`, `model` and `pk_set`); without it, any change
+    empties the whole cache. Many-to-many fields are watched through their tables."""
     for model in models:
         label = model._meta.label
+        _TAGGERS[model] = tags
         post_save.connect(content_changed, sender=model, dispatch_uid=f"page-cache-save-{label}")
         post_delete.connect(content_changed, sender=model, dispatch_uid=f"page-cache-delete-{label}")
         if _is_page(model):
@@ -184,18 +314,23 @@ def watch(*models):
             pre_delete.connect(note_visibility, sender=model, dispatch_uid=f"page-cache-pre-delete-{label}")
         for field in model._meta.local_many_to_many:
             through = field.remote_field.through
+            _TAGGERS[through] = tags
             m2m_changed.connect(content_changed, sender=through, dispatch_uid=f"page-cache-m2m-{through._meta.label}")
 
 
-def cached_page(view, params=()):
+def cached_page(view, params=(), tags=()):
     """Mark a public view's pages as cacheable, reading the query parameters `params` (used in URLconfs).
 
     The parameters are part of a page's key; the view reads no others, so a request with other parameters gets the
-    same page as without them. Unmarked views (search results, previews, the admin) are never cached.
+    same page as without them. `tags`: what every page of this view shows (listings), in addition to what the view
+    names itself with `tag_page`. Unmarked views (search results, previews, the admin) are never cached.
     """
+    tags = tuple(tags)
 
     @functools.wraps(view)
     def page(request, *args, **kwargs):
+        if tags:
+            tag_page(request, *tags)
         return view(request, *args, **kwargs)
 
     page.page_cache_params = tuple(params)
@@ -310,17 +445,50 @@ def _unpack(packed, label):
 # --- The middleware ------------------------------------------------------------------------------------------
 
 
+def _fresh(cache, key, entry, sequence):
+    """The packed copy if every tag it was stored under still has the same version, else None.
+
+    An entry also records the sequence (`SEQUENCE_KEY`) when its tags were last found current: while the sequence is
+    the same, nothing changed anywhere and the tags need not be read. Otherwise they are, once, and the entry is
+    stamped with the sequence read before them (a change since then shows in the next comparison).
+    """
+    if not (isinstance(entry, tuple) and len(entry) == 4):
+        return None
+    versions, packed, checked, expires = entry
+    if sequence is not None and checked == sequence:
+        return packed
+    keys = {_tag_key(tag): version for tag, version in versions.items()}
+    current = cache.get_many(list(keys))
+    if not all(current.get(key) == version for key, version in keys.items()):
+        return None
+    if sequence is not None and expires - time.time() >= 1:
+        cache.set(key, (versions, packed, sequence, expires), timeout=int(expires - time.time()))
+    return packed
+
+
 class PageCacheMiddleware:
     """Serve anonymous visitors the cached copy of a public page; store fresh ones of canonical addresses.
 
     Sits after SecurityMiddleware (HTTPS redirect, HSTS and the other security headers apply to copies too) and
-    inside ContentSecurityPolicyMiddleware, which writes each response's policy, copies included.
+    inside ContentSecurityPolicyMiddleware, which writes each response's policy, copies included. After any
+    request whose changes committed, renders the changed pages again (`warm`).
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
+        token = _pending_warm_urls.set(set())
+        try:
+            response = self.serve(request)
+        finally:
+            urls = _pending_warm_urls.get()
+            _pending_warm_urls.reset(token)
+        if urls and not getattr(request, "page_cache_warming", False):
+            warm(sorted(urls), host=request.get_host(), scheme=request.scheme)
+        return response
+
+    def serve(self, request):
         if not settings.PAGE_CACHE_SECONDS or not is_cacheable_request(request):
             return self.get_response(request)
         params = cached_view_params(request)
@@ -329,28 +497,132 @@ class PageCacheMiddleware:
         cache = page_cache()
         digest = _page_digest(request, params)
         try:
-            generation, next_change, epoch = _current_state(cache)
-            packed = cache.get(_page_key(generation, digest))
+            generation, next_change, epoch, sequence = _current_state(cache)
+            key = _page_key(generation, digest)
+            packed = _fresh(cache, key, cache.get(key), sequence)
             if packed is not None:
-                return _unpack(packed, "hit")
-        except Exception:  # noqa: BLE001 - cache down: render from the database
-            logger.warning("Page cache unavailable", exc_info=True)
-            return self.get_response(request)
+                _keep_fallback(digest, packed)  # confirmed current: this process may serve it if Redis fails
+                return conditional(request, _unpack(packed, "hit"))
+        except Exception as error:  # noqa: BLE001 - cache down: render from the database
+            if not isinstance(error, CacheUnavailable):  # that one is logged once, by the circuit breaker
+                logger.warning("Page cache unavailable", exc_info=True)
+            return self.render_without_shared_cache(request, digest)
 
         response = self.get_response(request)
         if request.method == "GET" and _asks_for_canonical_page(request) and is_storable_response(response):
             timeout = settings.PAGE_CACHE_SECONDS
             if next_change is not None:  # never serve a copy past the moment a scheduled page goes live
                 timeout = max(1, min(timeout, int(next_change - time.time())))
+            tags = getattr(request, "page_cache_tags", None) or {EVERYTHING}
+            add_http_caching_headers(response, tags, shared_seconds=timeout)
             try:
                 packed = _pack(response)
-                cache.set(_page_key(generation, digest), packed, timeout=timeout)
-                cache.set(_last_good_key(digest), (epoch, packed), timeout=settings.PAGE_CACHE_LAST_GOOD_SECONDS)
+                _keep_fallback(digest, packed)
+                versions = _tag_versions(cache, tags)
+                # Tags first, then the sequence: a change made during the rendering shows in one or the other.
+                if cache.get(SEQUENCE_KEY) == sequence:
+                    entry = (versions, packed, sequence, time.time() + timeout)
+                    cache.set(_page_key(generation, digest), entry, timeout=timeout)
+                    cache.set(_last_good_key(digest), (epoch, packed), timeout=settings.PAGE_CACHE_LAST_GOOD_SECONDS)
             except Exception:  # noqa: BLE001
                 logger.warning("Could not store a page in the cache", exc_info=True)
             response["X-Page-Cache"] = "miss"
             response.page_cache = "miss"
+            response = conditional(request, response)
         return response
+
+    def render_without_shared_cache(self, request, digest):
+        packed = _fallback_copy(digest)
+        if packed is not None:
+            return _unpack(packed, "local")
+        response = self.get_response(request)
+        if request.method == "GET" and _asks_for_canonical_page(request) and is_storable_response(response):
+            _keep_fallback(digest, _pack(response))
+        return response
+
+
+# --- While the shared cache fails ----------------------------------------------------------------------------
+# Per-process copies of the pages this process served or rendered, each kept PAGE_CACHE_FALLBACK_SECONDS after it
+# was last known current (served from the shared cache under the current generation, or rendered), and served only
+# while the shared cache cannot be reached: so a hung Redis costs no burst of renders, and a change made meanwhile by
+# another process shows within that time (its invalidation cannot reach a cache that is down anyway); a change made
+# in this process empties them at once.
+FALLBACK_MAX_ENTRIES = 500
+_fallback = OrderedDict()
+_fallback_lock = threading.Lock()
+
+
+def _fallback_copy(digest):
+    with _fallback_lock:
+        entry = _fallback.get(digest)
+        if entry is None or entry[0] <= time.monotonic():
+            return None
+        return entry[1]
+
+
+def _keep_fallback(digest, packed):
+    if settings.PAGE_CACHE_FALLBACK_SECONDS <= 0:
+        return
+    with _fallback_lock:
+        _fallback[digest] = (time.monotonic() + settings.PAGE_CACHE_FALLBACK_SECONDS, packed)
+        _fallback.move_to_end(digest)
+        while len(_fallback) > FALLBACK_MAX_ENTRIES:
+            _fallback.popitem(last=False)
+
+
+def clear_fallback():
+    with _fallback_lock:
+        _fallback.clear()
+
+
+# --- Warming ---------------------------------------------------------------------------------------------
+
+#: The addresses to render again once the current request's changes committed (a set during a request, else None:
+#: a management command's changes are purged but not warmed).
+_pending_warm_urls = contextvars.ContextVar("page_cache_warm", default=None)
+
+
+def _warm_urls(instance):
+    """The pages a change of `instance` re-renders: its own page (if it has one and is public) and the home page.
+
+    Other purged pages (indexes, linking pages) are rendered by their next visitor."""
+    urls = {"/"}
+    if instance is not None and _is_page(type(instance)) and getattr(instance, "is_published", False):
+        urls.add(instance.get_absolute_url())
+    return urls
+
+
+def _collect_warm(urls):
+    pending = _pending_warm_urls.get()
+    if pending is not None:
+        pending.update(urls)
+
+
+@functools.cache
+def _handler():
+    handler = BaseHandler()
+    handler.load_middleware()
+    return handler
+
+
+def warm(urls, host, scheme="https"):
+    """Render these public pages as an anonymous visitor of `host` would ask for them, so they are cached."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return
+    for url in urls:
+        path, _, query = url.partition("?")
+        name, _, port = host.partition(":")
+        environ = {
+            "REQUEST_METHOD": "GET", "PATH_INFO": path, "QUERY_STRING": query, "SCRIPT_NAME": "",
+            "SERVER_NAME": name, "SERVER_PORT": port or ("443" if scheme == "https" else "80"), "HTTP_HOST": host,
+            "wsgi.url_scheme": scheme, "wsgi.input": io.BytesIO(), "SERVER_PROTOCOL": "HTTP/1.1",
+        }  # fmt: skip
+        request = WSGIRequest(environ)
+        request.page_cache_warming = True
+        try:
+            _handler().get_response(request)
+        except Exception:  # noqa: BLE001 - warming is an optimisation: the next visitor renders the page
+            logger.warning("Could not warm %s", url, exc_info=True)
 
 
 def cached_copy(request):
@@ -362,16 +634,19 @@ def cached_copy(request):
     cache = page_cache()
     digest = _page_digest(request, params)
     try:
+        _write_missed_invalidations()
         values = cache.get_many([GENERATION_KEY, LAST_GOOD_EPOCH_KEY])
         generation, epoch = values.get(GENERATION_KEY), values.get(LAST_GOOD_EPOCH_KEY)
-        packed = cache.get(_page_key(generation, digest)) if generation is not None else None
+        key = _page_key(generation, digest)
+        packed = _fresh(cache, key, cache.get(key), None) if generation is not None else None
         if packed is None and epoch is not None:
             last_good = cache.get(_last_good_key(digest))
             if isinstance(last_good, tuple) and len(last_good) == 2 and last_good[0] == epoch:
                 packed = last_good[1]
-    except Exception:  # noqa: BLE001 - no cache either: the caller answers 503
+    except Exception:  # noqa: BLE001 - no shared cache either: this process's own copy, else the caller answers 503
         logger.warning("Page cache unavailable during a database outage", exc_info=True)
-        return None
+        packed = _fallback_copy(digest)
+        return None if packed is None else _unpack(packed, "local")
     if packed is None:
         return None
     return _unpack(packed, "stale")

@@ -3,7 +3,8 @@
 Never a traceback, never a query: the 503 page is rendered without a request (so no context processor runs) and
 the cached copy comes from the page cache (clinic/cache.py), which lives in Redis or in files (CACHE_DIR), never
 in the database. A page withdrawn or deleted before the outage is never brought back (`cached_copy`).
-Nothing here keeps state, so once the database answers again the next request is served normally: no restart.
+Once the database is known to be down, requests fail at once rather than waiting for a connection, and the database
+is probed in the background until it answers (clinic/db_health.py): no restart, and recovery within a moment.
 """
 
 import logging
@@ -15,6 +16,7 @@ from django.template import loader
 from django.utils.cache import add_never_cache_headers
 
 from clinic.cache import cached_copy
+from clinic.db_health import DatabaseDown
 
 logger = logging.getLogger("clinic.outage")
 
@@ -42,11 +44,12 @@ def is_database_unavailable(exception):
 def outage_response(request, exception):
     """The cached copy of the page if there is one, else the branded 503 with Retry-After."""
 
-    logger.error(
-        "Database unavailable: %s",
-        type(exception).__name__,
-        extra={"method": request.method, "path": request.path, "error": str(exception).strip()[:300]},
-    )
+    if not isinstance(exception, DatabaseDown):  # known down: logged once by db_health, not once per request
+        logger.error(
+            "Database unavailable: %s",
+            type(exception).__name__,
+            extra={"method": request.method, "path": request.path, "error": str(exception).strip()[:300]},
+        )
     cached = cached_copy(request)
     if cached is not None:
         return cached

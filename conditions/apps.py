@@ -20,8 +20,18 @@ class ConditionsConfig(AppConfig):
             ResearchArticle,
             Treatment,
         )
+        from .page_tags import changed_tags  # noqa: PLC0415
 
         history.connect()  # every save is a revision
         search.connect()  # every save of a page updates its search index
-        watch(Condition, Treatment, ResearchArticle, ConditionTreatment, ConditionArticle, ArticleAuthor)
-        watch(ClinicianProfile, Clinician)  # profiles, and the names "Reviewed by" shows
+        # Each change purges the pages showing what changed (conditions/page_tags.py).
+        watch(
+            Condition,
+            Treatment,
+            ResearchArticle,
+            ConditionTreatment,
+            ConditionArticle,
+            ArticleAuthor,
+            tags=changed_tags,
+        )
+        watch(ClinicianProfile, Clinician)  # profiles, and the names "Reviewed by" shows: every page is purged

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from citations import bibtex, ris
 from citations.ama import ama_citation
+from clinic.cache import object_tag, tag_page
 from conditions.models import ResearchArticle
 from practice.models import clinic
 
@@ -25,6 +26,7 @@ def download_citation(request, slug, extension):
     content_type, dumps = DOWNLOADS[extension]
     articles = ResearchArticle.objects.visible_to(request.user).with_authors()
     article = get_object_or_404(articles, slug=slug)
+    tag_page(request, object_tag(ResearchArticle, article.pk))
     response = HttpResponse(dumps(article), content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{article.slug}.{extension}"'
     if not article.is_published:

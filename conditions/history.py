@@ -6,10 +6,17 @@ edit counter, a reminder or a sign-off). Saves outside the admin get a revision 
 `ConditionsConfig.ready()`.
 """
 
-import reversion
-from django.db.models.signals import post_save
+import json
 
-from .models import ClinicianProfile, Condition, ResearchArticle, Treatment
+import reversion
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models.signals import post_save
+from django.utils import timezone
+from reversion.models import Revision, Version
+
+from .models import UNVERSIONED, ClinicianProfile, Condition, ResearchArticle, Treatment
 
 PAGES = (Condition, Treatment, ResearchArticle, ClinicianProfile)
 
@@ -21,6 +28,40 @@ def keep_a_revision_of_every_save(sender, instance, created, raw, **kwargs):
     with reversion.create_revision():
         reversion.add_to_revision(instance)
         reversion.set_comment("Created outside the admin" if created else "Saved outside the admin")
+
+
+def record_new_pages(pages, rows, user=None, comment=""):
+    """Pages created in bulk (an import: `bulk_create` sends no post_save) and their followed rows, as one revision.
+
+    `rows`: each page's linked rows as written ({relation: [rows]}). The versions are exactly what
+    `reversion.add_to_revision` stores, written in a constant number of queries: Django's serializer reads each
+    many-to-many field with one query per object, and a new page has no many-to-many links yet, so they are written
+    as empty lists instead of being read.
+    """
+    if not pages:
+        return None
+    by_model = {type(pages[0]): pages}
+    for page_rows in rows:
+        for relation_rows in page_rows.values():
+            for row in relation_rows:
+                by_model.setdefault(type(row), []).append(row)
+    user = user if user is not None and user.pk else None
+    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
+    versions = []
+    for model, objects in by_model.items():
+        opts, content_type = model._meta.concrete_model._meta, ContentType.objects.get_for_model(model)
+        fields = [field.name for field in opts.local_fields if field.name not in UNVERSIONED]
+        no_links = {field.name: [] for field in opts.local_many_to_many if field.name not in UNVERSIONED}
+        for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
+            data["fields"].update(no_links)
+            versions.append(
+                Version(
+                    revision=revision, content_type=content_type, object_id=str(obj.pk), db=obj._state.db or "default",
+                    format="json", serialized_data=json.dumps([data], cls=DjangoJSONEncoder), object_repr=str(obj),
+                )
+            )  # fmt: skip
+    Version.objects.bulk_create(versions, batch_size=1000)
+    return revision
 
 
 def connect():

@@ -64,6 +64,22 @@ def state_of(page):
     return state
 
 
+def states_of_new(pages, rows):
+    """`state_of` for pages just created in bulk (an import), without a query: `rows` gives each page's linked rows
+    as written ({relation: [rows in order]}); a new page has no many-to-many links yet."""
+    states = []
+    for page, page_rows in zip(pages, rows, strict=True):
+        model = type(page)
+        state = PageState(model, {f.attname: _normalized(f.value_from_object(page)) for f in model.content_fields()})
+        for relation in model.copied_rows:
+            columns = [row_field.attname for row_field in row_fields(model, relation)]
+            state.rows[relation] = [tuple(getattr(row, c) for c in columns) for row in page_rows.get(relation, [])]
+        for relation in model.copied_m2m:
+            state.rows[relation] = []
+        states.append(state)
+    return states
+
+
 def state_with(page, rows):
     """The state `page` will have once saved as it is in memory (rich text as the field stores it), with `rows`."""
     fields = {}

@@ -21,19 +21,16 @@ import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.db import connection
 from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
     F,
-    Prefetch,
-    Q,
-    prefetch_related_objects,
 )
+from django.utils import timezone
 
+from citations.ama import AMA_AUTHORS_SHOWN, author_list
 from citations.tokens import CITE_TOKEN, cited_slugs, token_slugs
 
-from .models import ArticleAuthor, ResearchArticle
-from .models.research import keywords_match
+from .models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
 
 
 @dataclass(frozen=True)
@@ -125,64 +122,143 @@ class PageResearch:
     sidebar: list  # the articles the editors chose (linked to the page), except those the References list
     references: References
     suggested: list = field(default_factory=list)  # found automatically: keywords naming the condition
+    article_ids: set = field(default_factory=set)  # every article the page depends on (for the page cache)
+    cited_slugs: list = field(default_factory=list)  # cited, published or not yet
 
 
-def _authors_prefetch():
-    return Prefetch("authors", queryset=ArticleAuthor.objects.order_by("position", "pk"))
+#: What a citation shows of an article (citations/ama.py), and what deciding whether it is public needs.
+CITED_FIELDS = (
+    "status", "published_at", "draft_of_id", "title", "slug", "journal", "journal_abbreviation", "year", "volume",
+    "issue", "pages", "doi", "pmid", "url",
+)  # fmt: skip
 
 
 def _prefetch_authors(*article_lists):
-    """One query for the authors of every article on the page (an article listed twice is one object)."""
-    articles = {id(article): article for articles in article_lists for article in articles}
-    if articles:
-        prefetch_related_objects(list(articles.values()), _authors_prefetch())
+    """One query for the authors of every article on the page (an article listed twice is one object).
+
+    Only the authors a citation prints: AMA names up to six, and a seventh only says "et al" (citations/ama.py), so
+    an article with 120 authors costs seven rows. Each article gets its `cited_author_list`.
+    """
+    articles = {article.pk: [] for articles in article_lists for article in articles}
+    if not articles:
+        return
+    table = ArticleAuthor._meta.db_table
+    placeholders = ", ".join(["%s"] * len(articles))
+    authors = ArticleAuthor.objects.raw(
+        "SELECT id, article_id, family_name, given_names FROM ("
+        "SELECT id, article_id, position, family_name, given_names, "
+        "ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY position, id) AS author_rank "
+        f"FROM {table} WHERE article_id IN ({placeholders})) ranked "
+        "WHERE author_rank <= %s ORDER BY article_id, position, id",
+        [*articles, AMA_AUTHORS_SHOWN + 1],
+    )
+    for author in authors:
+        articles[author.article_id].append(author)
+    for article_list in article_lists:
+        for article in article_list:
+            article.cited_author_list = author_list(articles[article.pk])
 
 
 NEWEST_FIRST = (F("year").desc(nulls_last=True), F("published_at").desc(nulls_last=True), "title", "pk")
 
 
 def condition_research(condition):
-    """The sidebar (chosen, suggested) and References of a condition loaded with `for_page()`: two more queries."""
+    """The sidebar (chosen, suggested) and References of a condition loaded with `for_page()`: two more queries.
+
+    One query for every article the page may show: its pinned articles (published or not: the page cache must know
+    them all, see `article_ids`), its cited ones and the best keyword suggestions; one for their authors. Cited
+    articles are listed once, in the References, never again in the sidebar.
+    """
+    limit = settings.SIDEBAR_ARTICLE_LIMIT
     slugs = cited_slugs(*(getattr(condition, name) for name in condition.sections))
-    related = [link.article for link in condition.published_article_links]
-    suggestions, cited = [], {}
-    room = settings.SIDEBAR_ARTICLE_LIMIT - len(related)
-    terms = condition.keyword_terms
-    if slugs or (room > 0 and terms):
-        published = ResearchArticle.objects.published()
-        wanted = Q(slug__in=slugs) if slugs else Q(pk__in=[])
-        rows = published
-        if room > 0 and terms:
-            suggested_ids = (
-                published.filter(keywords_match(terms))
-                .exclude(pk__in=[article.pk for article in related])
-                .exclude(slug__in=slugs)
-                .order_by(*NEWEST_FIRST)
-                .values("pk")[:room]
-            )
-            wanted |= Q(pk__in=suggested_ids)
-            rows = rows.annotate(
-                suggested=ExpressionWrapper(Q(pk__in=suggested_ids), output_field=BooleanField())
-            ).order_by(*NEWEST_FIRST)
-        for article in rows.filter(wanted):
-            if getattr(article, "suggested", False):
-                suggestions.append(article)
-            if article.slug in slugs:
-                cited[article.slug] = article
-    # Chosen articles reuse the objects of the links, so each article is one object with one author list.
-    by_pk = {article.pk: article for article in related}
-    cited = {slug: by_pk.get(article.pk, article) for slug, article in cited.items()}
-    _prefetch_authors(related, suggestions, cited.values())
+    # Asks for len(slugs) more suggestions than there is room for: the cited ones are dropped below.
+    sql, params = page_articles_sql(condition.pk, condition.keyword_terms, slugs, limit + len(slugs))
+    articles = list(ResearchArticle.objects.raw(sql, params))  # suggestions first, best first
+    pinned = sorted((a for a in articles if a.pin is not None), key=lambda a: (a.pin, a.pin_order))
+    related = [article for article in pinned if article.is_published]
+    if "published_article_links" in vars(condition):  # the admin's live preview: the rows as the form has them
+        related = [link.article for link in condition.published_article_links]
+    cited = {a.slug: a for a in articles if a.slug in slugs and a.is_published}
     references = build_references(cited, slugs)
     cited_pks = {reference.article.pk for reference in references}
-    chosen = [article for article in related if article.pk not in cited_pks][: settings.SIDEBAR_ARTICLE_LIMIT]
-    return PageResearch(sidebar=chosen, suggested=suggestions, references=references)
+    chosen = [article for article in related if article.pk not in cited_pks][:limit]
+    room = max(0, limit - len(related))
+    suggestions = [a for a in articles if a.priority is not None and a.pin is None and a.pk not in cited_pks][:room]
+    _prefetch_authors(chosen, suggestions, cited.values())
+    return PageResearch(
+        sidebar=chosen,
+        suggested=suggestions,
+        references=references,
+        article_ids={article.pk for article in articles},
+        cited_slugs=slugs,
+    )
+
+
+def _like_term(term):
+    escaped = term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%|{escaped}|%"
+
+
+def page_articles_sql(condition_id, keyword_terms, slugs, limit):
+    """SQL (PostgreSQL and SQLite) for the articles of a condition page: pinned (any status), cited and suggested
+    (published), each row with `pin`/`pin_order` (its link's position) and `priority` (not NULL: a suggestion, an
+    article whose keywords name the condition), suggestions first in sidebar order, newest first.
+
+    Suggestions come only from keywords naming this condition: articles that merely share a treatment were trials
+    on other conditions.
+
+    Written as SQL rather than with the ORM: compiling the equivalent queryset (subqueries, Exists, Case) cost more
+    than the rest of the page, and each source of articles here is an indexed lookup whose ids are UNIONed, where
+    `a OR b OR c` over subqueries made PostgreSQL scan every article.
+    """
+    article, link = ResearchArticle._meta.db_table, ConditionArticle._meta.db_table
+    columns = ", ".join(f"a.{ResearchArticle._meta.get_field(name).column}" for name in ("id", *CITED_FIELDS))
+    published = "c.status = %s AND c.published_at <= %s AND c.draft_of_id IS NULL"
+    params = [condition_id]
+    candidates = []
+    # One SELECT per term: PostgreSQL uses the trigram index for each, where it scanned the table for an OR of them.
+    # Backslash escapes by default on PostgreSQL, where an ESCAPE clause would keep the index unused too.
+    escape = "" if connection.vendor == "postgresql" else " ESCAPE '\\'"
+    for term in keyword_terms:
+        candidates.append(f"SELECT id, 1 AS priority FROM {article} WHERE keyword_index LIKE %s{escape}")
+        params.append(_like_term(term))
+    if candidates:
+        suggested = (
+            f"SELECT c.id AS id, MIN(candidate.priority) AS priority FROM ({' UNION ALL '.join(candidates)}) candidate "
+            f"JOIN {article} c ON c.id = candidate.id "
+            f"WHERE {published} AND c.id NOT IN (SELECT article_id FROM pinned) "
+            "GROUP BY c.id, c.year, c.published_at, c.title "
+            "ORDER BY 2, c.year DESC NULLS LAST, c.published_at DESC NULLS LAST, c.title, c.id LIMIT %s"
+        )
+        params += [Status.PUBLISHED, timezone.now(), limit]
+    else:
+        suggested = "SELECT id, 0 AS priority FROM pinned WHERE 1 = 0"
+    wanted = "SELECT article_id FROM pinned UNION SELECT id FROM suggested"
+    if slugs:
+        wanted += (
+            f" UNION SELECT c.id FROM {article} c WHERE c.slug IN ({', '.join(['%s'] * len(slugs))}) AND {published}"
+        )
+        params += [*slugs, Status.PUBLISHED, timezone.now()]
+    sql = (
+        f"WITH pinned AS (SELECT id, article_id, position FROM {link} WHERE condition_id = %s), "
+        f"suggested AS ({suggested}) "
+        f"SELECT {columns}, pinned.position AS pin, pinned.id AS pin_order, suggested.priority AS priority "
+        f"FROM {article} a LEFT JOIN pinned ON pinned.article_id = a.id LEFT JOIN suggested ON suggested.id = a.id "
+        f"WHERE a.id IN ({wanted}) "
+        "ORDER BY suggested.priority IS NULL, suggested.priority, a.year DESC NULLS LAST, "
+        "a.published_at DESC NULLS LAST, a.title, a.id"
+    )
+    return sql, params
 
 
 def treatment_research(treatment):
     """The sidebar (linked articles not cited, newest first) and References of a treatment page: at most three
     queries."""
-    related = list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
+    related = (
+        list(treatment.research_articles.published().order_by(*NEWEST_FIRST)[: settings.SIDEBAR_ARTICLE_LIMIT])
+        if treatment.pk  # an unsaved page (the admin's preview) has no linked articles yet
+        else []
+    )
     slugs = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
     cited = {}
     if slugs:

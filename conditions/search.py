@@ -19,7 +19,7 @@ from django.contrib.postgres.search import (
     TrigramWordSimilarity,
 )
 from django.db import connection, connections
-from django.db.models import Case, F, FloatField, IntegerField, Q, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, Value, When, Window
 from django.db.models.functions import Greatest
 from django.db.models.signals import post_save
 from django.utils.html import format_html
@@ -65,9 +65,19 @@ def search_vector_expression(model):
 
 def update_search_vector(instance):
     """Recompute one page's stored vector (one UPDATE; nothing on SQLite, which has no tsvector)."""
-    if uses_postgres():
-        model = type(instance)
-        model.objects.filter(pk=instance.pk).update(search_vector=search_vector_expression(model))
+    update_search_vectors(type(instance), [instance.pk])
+
+
+def update_search_vectors(model, pks):
+    """Recompute the stored vectors of these pages in one UPDATE (pages created in bulk send no post_save)."""
+    if values := search_vector_values(model):
+        model.objects.filter(pk__in=pks).update(**values)
+
+
+def search_vector_values(model):
+    """The column values of an UPDATE that recomputes the stored vector ({} on SQLite, which has no tsvector): for an
+    UPDATE that changes other columns too, so each row is rewritten once."""
+    return {"search_vector": search_vector_expression(model)} if uses_postgres() else {}
 
 
 def index_for_search(sender, instance, raw, **kwargs):
@@ -224,10 +234,12 @@ def search_site(query, kind="", page=1):
         found = matching(name, query)
         if name == "articles":
             found = found.prefetch_related("authors")
-        total = found.count()
         start = (page - 1) * PAGE_SIZE if results.kind else 0
         size = PAGE_SIZE if results.kind else PER_KIND_PREVIEW
-        items = list(found[start : start + size])
+        # The number of matches comes with the page of them (a window over the whole match), not from a second
+        # query that would match and rank every page again.
+        items = list(found.annotate(total=Window(Count("pk")))[start : start + size])
+        total = items[0].total if items else (found.count() if start else 0)
         for item in items:
             item.snippet = snippet(getattr(item, KINDS[name][2]), query)
         results.groups.append(KindResults(name, total, items, page if results.kind else 1))

@@ -6,14 +6,15 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.core import signing
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
-from clinic.cache import understood_query
+from citations.tokens import cited_slugs
+from clinic.cache import tag_page, understood_query
 
-from . import structured_data
+from . import links, page_tags, structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
 from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory, a_to_z
 from .previews import read_token
@@ -50,11 +51,25 @@ def group_treatments_by_category(treatments):
 
 
 class HomeView(TemplateView):
+    """Up to HOME_CONDITION_LIMIT conditions as cards; a larger site shows its body regions and first letters
+    instead (links into the A–Z index), so the home page stays small however many conditions are published."""
+
     template_name = "conditions/home.html"
 
     def get_context_data(self, **kwargs):
+        limit = settings.HOME_CONDITION_LIMIT
+        conditions = list(Condition.objects.published().for_index()[: limit + 1])
+        regions = letters = ()
+        if len(conditions) > limit:
+            conditions = []
+            regions = Condition.objects.published().region_counts()
+            letters = [
+                (letter, urlencode({"letter": letter})) for letter in Condition.objects.published().first_letters()
+            ]
         return super().get_context_data(
-            conditions=Condition.objects.published().for_index(),
+            conditions=conditions,
+            regions=regions,
+            letter_links=letters,
             treatment_groups=group_treatments_by_category(Treatment.objects.published().for_index()),
             latest_articles=ResearchArticle.objects.for_listing().order_by("-published_at", "title")[:5],
             structured_data=structured_data.home_page(self.request),
@@ -62,30 +77,76 @@ class HomeView(TemplateView):
         )
 
 
-class ConditionListView(TemplateView):
-    """The A–Z index, grouped by first letter, with "X, see Y" entries for other names; optionally narrowed to one
-    body region (only regions that have conditions are offered)."""
+class ConditionListView(ListView):
+    """The A–Z index, grouped by first letter, optionally narrowed to one body region (only regions that have
+    conditions are offered; a condition is under each of its regions). Other names are entries of their own,
+    "X, see Y".
+
+    Up to CONDITION_INDEX_PAGE_SIZE conditions are listed on one page. A larger index lists one letter at a time
+    (`?letter=C`, the first letter by default), in pages of that size, with links to every letter: plain links, so
+    it works without JavaScript, and the page stays small (tests/content/test_page_weight.py) however many
+    conditions are published.
+    """
 
     template_name = "conditions/condition_list.html"
+    context_object_name = "conditions"
+
+    def get_queryset(self):
+        published = Condition.objects.published()
+        self.regions = published.offered_regions()
+        self.filter_form = ConditionFilterForm(self.request.GET or None, regions=self.regions)
+        conditions = published
+        self.region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else ""
+        if self.region:
+            conditions = conditions.in_region(self.region)
+        self.listed = conditions
+        self.letter_counts = conditions.first_letters()
+        self.letter = None
+        if sum(self.letter_counts.values()) > settings.CONDITION_INDEX_PAGE_SIZE:
+            asked = self.request.GET.get("letter", "").upper()
+            self.letter = asked if asked in self.letter_counts else next(iter(self.letter_counts))
+            conditions = conditions.starting_with(self.letter, self.letter_counts)
+        return conditions.for_index()
+
+    def get_paginate_by(self, queryset):
+        return settings.CONDITION_INDEX_PAGE_SIZE
+
+    def get_paginator(self, *args, **kwargs):
+        paginator = super().get_paginator(*args, **kwargs)
+        # Known from the letters' counts: no COUNT query.
+        letters = self.letter_counts
+        paginator.count = letters.get(self.letter, 0) if self.letter else sum(letters.values())
+        return paginator
 
     def get_context_data(self, **kwargs):
-        conditions = list(Condition.objects.published().for_a_to_z())
-        offered = {region for condition in conditions for region in condition.regions}
-        regions = [(value, label) for value, label in BodyRegion.choices if value in offered]
-        filter_form = ConditionFilterForm(self.request.GET or None, regions=regions)
-        region = filter_form.cleaned_data["region"] if filter_form.is_valid() else ""
-        understood_query(self.request, region=region or None)  # what the page cache may store
-        if region:
-            conditions = [condition for condition in conditions if region in condition.regions]
-        return super().get_context_data(
-            letters=a_to_z(conditions),
-            filter_form=filter_form,
-            regions=regions,
-            current_region=region,
-            current_region_label=BodyRegion(region).label if region else "",
+        context = super().get_context_data(**kwargs)
+        conditions = list(context["conditions"])
+        asked_letter = self.request.GET.get("letter", "").upper() == self.letter
+        page = context["page_obj"].number if self.request.GET.get("page") else None
+        # What the page cache may store: the parameters that applied, as the links below write them.
+        understood_query(self.request, region=self.region, letter=self.letter if asked_letter else None, page=page)
+        letter_links = {
+            letter: urlencode({name: value for name, value in (("region", self.region), ("letter", letter)) if value})
+            for letter in (self.letter_counts if self.letter else ())
+        }
+        if self.letter is None:
+            others = None  # every condition is listed: their other names come with them
+        elif context["page_obj"].number == 1:
+            others = self.listed.with_other_name_starting(self.letter).for_index() if self.letter != "#" else []
+        else:
+            others = []  # the letter's "see" entries are on its first page
+        context.update(
+            letters=a_to_z(conditions, others, self.letter),
+            letter_links=list(letter_links.items()),
+            letter_query=letter_links.get(self.letter, ""),
+            current_letter=self.letter,
+            filter_form=self.filter_form,
+            regions=self.regions,
+            current_region=self.region,
+            current_region_label=BodyRegion(self.region).label if self.region else "",
             structured_data=[structured_data.collection_page(self.request, _("Conditions A–Z"))],
-            **kwargs,
         )
+        return context
 
 
 class ConditionDetailView(PreviewableDetailView):
@@ -96,7 +157,8 @@ class ConditionDetailView(PreviewableDetailView):
         return super().get_queryset().for_page()
 
     def get_context_data(self, **kwargs):
-        research = condition_research(self.object)  # sidebar and References: at most two more queries
+        research = condition_research(self.object)  # sidebar and References: two more queries
+        tag_page(self.request, *page_tags.condition_page_tags(self.object, research))
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
             sidebar_articles=research.sidebar,
@@ -130,13 +192,17 @@ class TreatmentDetailView(PreviewableDetailView):
     def get_context_data(self, **kwargs):
         treatment = self.object
         research = treatment_research(treatment)  # linked and cited articles, their authors: 1 to 3 queries
-        return super().get_context_data(
-            conditions=Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index(),
+        conditions = Condition.objects.published().filter(condition_treatments__treatment=treatment).for_index()
+        context = super().get_context_data(
+            conditions=conditions,
             articles=research.sidebar,
             references=research.references,
             structured_data=[structured_data.treatment_page(treatment, self.request)],
             **kwargs,
         )
+        cited = cited_slugs(*(getattr(treatment, name) for name in treatment.sections))
+        tag_page(self.request, *page_tags.treatment_page_tags(treatment, conditions, research, cited))
+        return context
 
 
 class ResearchListView(ListView):
@@ -181,13 +247,18 @@ class ResearchDetailView(PreviewableDetailView):
     def get_context_data(self, **kwargs):
         article = self.object
         author_profiles = ClinicianProfile.objects.by_author(article.authors.all())
-        return super().get_context_data(
-            conditions=Condition.objects.published().filter(condition_articles__article=article).for_index(),
-            treatments=article.treatments.published().for_index(),
+        conditions = Condition.objects.published().filter(condition_articles__article=article).for_index()
+        # Every linked treatment, published or not (publishing one adds it here), filtered in Python.
+        treatments = list(article.treatments.for_index())
+        context = super().get_context_data(
+            conditions=conditions,
+            treatments=[treatment for treatment in treatments if treatment.is_published],
             authors=[(author, author_profiles.get(author.pk)) for author in article.authors.all()],
             structured_data=[structured_data.scholarly_article(article, self.request, author_profiles)],
             **kwargs,
         )
+        tag_page(self.request, *page_tags.article_page_tags(article, conditions, [t.pk for t in treatments]))
+        return context
 
 
 class ClinicianListView(TemplateView):
@@ -228,6 +299,23 @@ PREVIEW_VIEWS = {
     "researcharticle": ResearchDetailView,
     "clinicianprofile": ClinicianDetailView,
 }
+
+
+def go(request, kind, pk):
+    """A link stored by the editor's link chooser (conditions/links.py): on to the page's current address."""
+    address = links.current_address(kind, pk, request.user) if kind in links.TARGETS else None
+    if address is None:
+        raise Http404("No such page")
+    return redirect(address)  # 302: the address may change again
+
+
+def render_page(request, page):
+    """The public page of `page` as it stands, saved or not (the admin's live preview), never cached."""
+    view = PREVIEW_VIEWS[page._meta.model_name](request=request, args=(), kwargs={})
+    view.object = page
+    response = render(request, view.template_name, view.get_context_data(object=page))
+    add_never_cache_headers(response)
+    return response
 
 
 def signed_preview(request, token):

@@ -14,13 +14,21 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from citations.ama import author_list
-from citations.identifiers import normalize_doi
-from citations.records import Citation
+from citations.identifiers import normalize_doi, normalize_pmid, normalize_url
+from citations.records import Citation, is_placeholder
+from citations.tokens import keyword_index
+from clinic.cache import content_changed
+from conditions.history import record_new_pages
 from conditions.models import RESERVED_ARTICLE_SLUGS, ArticleAuthor, ResearchArticle, Status
+from conditions.publishing import publish_new
+from conditions.search import search_vector_values, update_search_vectors
 from conditions.slugs import unique_slug
 
 #: Articles' addresses are cut at a word within this length (titles are long).
 SLUG_LENGTH = 80
+#: Rows per INSERT when articles are written in bulk: each statement stays well under the 5-second statement timeout
+#: (DB_STATEMENT_TIMEOUT_MS) even on a busy server.
+BATCH = 1000
 
 
 def normalized_title(title: str) -> str:
@@ -28,18 +36,45 @@ def normalized_title(title: str) -> str:
     return " ".join(re.sub(r"[\W_]+", " ", title.casefold()).split())
 
 
+#: Fields whose bad value is dropped with a warning, the record kept: a citation is still worth having without them.
+OPTIONAL_FIELDS = ("journal", "journal_abbreviation", "year", "volume", "issue", "pages", "doi", "pmid", "url",
+                   "abstract", "keywords")  # fmt: skip
+
+
+def tidy(citation: Citation):
+    """Identifiers in their standard form, placeholders ("No-Specified", "n/a") removed: the same for every source."""
+    citation.doi = normalize_doi(citation.doi)
+    citation.pmid = normalize_pmid(citation.pmid)
+    citation.url = normalize_url(citation.url)
+    for name in ("title", *OPTIONAL_FIELDS[:-1]):
+        value = getattr(citation, name)
+        if isinstance(value, str) and len(value) <= 20 and is_placeholder(value):  # placeholders are short
+            setattr(citation, name, "")
+    citation.authors = [author for author in citation.authors if not is_placeholder(author.family)]
+
+
 def problems(citation: Citation) -> str:
-    """Why this citation cannot become an article ("" when it can): the first problem, in one sentence."""
+    """Why this citation cannot become an article ("" when it can): the first problem, in one sentence.
+
+    Only a missing or unusable title, or an unusable author, refuses the record. A bad optional field (an EndNote
+    `<Go to ISI>://` link, an odd PubMed ID, an issue too long) is dropped and a warning added to
+    `citation.warnings`: keep the record, drop the field, warn.
+    """
+    tidy(citation)
     if not citation.title:
         return "no title"
-    citation.doi = normalize_doi(citation.doi)
     article = ResearchArticle(**citation.article_fields())
     try:
         article.clean_fields(exclude=["slug", "status", "published_at", "owner", "draft_of", "keyword_index"])
     except ValidationError as error:
-        name, messages = next(iter(error.message_dict.items()))
-        label = ResearchArticle._meta.get_field(name).verbose_name
-        return f"{label}: {' '.join(messages)}"
+        for name, messages in error.message_dict.items():
+            label = ResearchArticle._meta.get_field(name).verbose_name
+            if name not in OPTIONAL_FIELDS:
+                return f"{label}: {' '.join(messages)}"
+            value = str(getattr(citation, name))
+            shown = value if len(value) <= 60 else f"{value[:59]}…"
+            citation.warnings.append(f"{label} “{shown}” left out: {' '.join(messages)}")
+            setattr(citation, name, None if name == "year" else "")
     for author in citation.authors:
         for name, value in author.as_fields().items():
             limit = ArticleAuthor._meta.get_field(name).max_length
@@ -52,7 +87,7 @@ def preview_article(citation):
     """An unsaved article for `citation`, whose AMA citation can be shown before the import (the admin preview)."""
     article = ResearchArticle(**citation.article_fields())
     article.doi = normalize_doi(article.doi)
-    article.preview_author_list = author_list(ArticleAuthor(**author.as_fields()) for author in citation.authors)
+    article.cited_author_list = author_list(ArticleAuthor(**author.as_fields()) for author in citation.authors)
     return article
 
 
@@ -101,7 +136,7 @@ class DuplicateIndex:
         doi, pmid = normalize_doi(citation.doi).casefold(), citation.pmid
         if doi and doi in self.by_doi:
             return self.by_doi[doi], "same DOI"
-        if pmid and pmid in self.by_pmid:
+        if pmid and pmid in self.by_pmid and not (doi and self.by_pmid[pmid].doi and doi != self.by_pmid[pmid].doi):
             return self.by_pmid[pmid], "same PubMed ID"
         for candidate in self.by_title.get(normalized_title(citation.title), []):
             if citation.year and candidate.year and citation.year != candidate.year:
@@ -110,6 +145,15 @@ class DuplicateIndex:
                 continue  # different identifiers: different papers, whatever else they share
             return candidate, "same title and year" if citation.year and candidate.year else "same title"
         return None, ""
+
+    def drop_taken_pmid(self, citation):
+        """A new paper whose PubMed ID an article with another DOI already has: one of the two IDs is wrong, and an ID
+        belongs to one article only, so this record is kept without it, with a warning."""
+        if citation.pmid and (owner := self.by_pmid.get(citation.pmid)) is not None:
+            citation.warnings.append(
+                f"PubMed ID {citation.pmid} left out: “{owner.title[:60]}” has it, with another DOI"
+            )
+            citation.pmid = ""
 
     def new_slug(self, title):
         """An address for a new article, unused on the site and in this import; remembered as taken."""
@@ -123,11 +167,37 @@ class DuplicateIndex:
 
 def create_article(citation: Citation, slug, owner=None):
     """A draft research article with its authors in order (publishing is a sign-off: conditions.publishing)."""
-    article = ResearchArticle(**citation.article_fields(), slug=slug, status=Status.DRAFT, owner=owner)
-    article.doi = normalize_doi(article.doi)
-    article.save()
-    ArticleAuthor.objects.bulk_create(
-        ArticleAuthor(article=article, position=position, **author.as_fields())
-        for position, author in enumerate(citation.authors, start=1)
-    )
-    return article
+    return create_articles([(citation, slug)], owner=owner)[0]
+
+
+def create_articles(items, owner=None, reviewer=None, note="", comment=""):
+    """Research articles from (citation, slug) pairs, with their authors in order, in a constant number of queries.
+
+    Drafts, or published and signed off in `reviewer`'s name. `bulk_create` skips `save()` and post_save, so what
+    they do is done here once for all: the normalised identifiers and keyword index of `ResearchArticle.save()`, the
+    search index, the history (one revision, `comment`) and the page cache.
+    """
+    articles = []
+    for citation, slug in items:
+        article = ResearchArticle(**citation.article_fields(), slug=slug, status=Status.DRAFT, owner=owner)
+        article.doi, article.pmid = normalize_doi(article.doi), article.pmid.strip()
+        article.keyword_index = keyword_index(article.keywords)
+        articles.append(article)
+    ResearchArticle.objects.bulk_create(articles, batch_size=BATCH)
+    rows = [
+        {
+            "authors": [
+                ArticleAuthor(article=article, position=position, **author.as_fields())
+                for position, author in enumerate(citation.authors, start=1)
+            ]
+        }
+        for article, (citation, _slug) in zip(articles, items, strict=True)
+    ]
+    ArticleAuthor.objects.bulk_create([author for row in rows for author in row["authors"]], batch_size=BATCH)
+    if reviewer is not None:
+        publish_new(articles, rows, reviewer, note=note, also=search_vector_values(ResearchArticle))
+    else:
+        update_search_vectors(ResearchArticle, [article.pk for article in articles])
+    record_new_pages(articles, rows, user=reviewer or owner, comment=comment)
+    content_changed(ResearchArticle)
+    return articles

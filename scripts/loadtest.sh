@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # `make loadtest`: the production stack under load, on this machine only (loopback), bounded in time.
 #
-# gunicorn (production settings, psycopg pool) on 127.0.0.1 with PostgreSQL database clinic_loadtest holding the
-# demo clinic scaled to 1,000 conditions; wrk cycles through the public URLs (home, indexes, every treatment and
-# article, hundreds of condition pages, searches, sitemap, one intended 404) for LOADTEST_SECONDS (60) at
-# LOADTEST_CONNECTIONS (64). Prints requests/s, p50/p99 and the error counts; exits 1 on any socket error or any
-# non-2xx other than the intended 404. gunicorn is stopped on exit, whatever happens.
+# gunicorn with the production config (deploy/gunicorn.conf.py, as `make serve` and systemd run it) and production
+# settings on 127.0.0.1:LOADTEST_PORT, PostgreSQL database clinic_loadtest holding the demo clinic scaled to 1,000
+# conditions; every URL is requested once first (the page cache warm, as on a site that has been up for a while),
+# then wrk cycles through the public URLs (home, indexes, every treatment and article, hundreds of condition pages,
+# searches, sitemap, one intended 404) for LOADTEST_SECONDS (60) at LOADTEST_CONNECTIONS (64). Prints requests/s,
+# p50/p99 and the error counts; exits 1 on any socket error or any non-2xx other than the intended 404. gunicorn is
+# stopped on exit, whatever happens.
 #
-# Settings: LOADTEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/clinic_loadtest), LOADTEST_SECONDS,
-# LOADTEST_CONNECTIONS, LOADTEST_THREADS (wrk, 2), LOADTEST_WORKERS (gunicorn, CPUs up to 4), LOADTEST_CONDITIONS
-# (1000), LOADTEST_REDIS_URL (redis://127.0.0.1:6379/0 when it answers: the page cache shared by the workers, as
-# in production; "none" uses the default file cache, in this run's temp folder).
+# Settings: LOADTEST_DATABASE_URL (postgres://postgres@127.0.0.1:5432/clinic_loadtest), LOADTEST_PORT (8000),
+# LOADTEST_SECONDS, LOADTEST_CONNECTIONS, LOADTEST_THREADS (wrk, 2), LOADTEST_CONDITIONS (1000), LOADTEST_REDIS_URL
+# (redis://127.0.0.1:6379/0 when it answers: the page cache shared by the workers, as in production; "none" uses the
+# default file cache, in this run's temp folder). gunicorn's own settings come from the environment as in production
+# (GUNICORN_WORKERS, GUNICORN_THREADS, GUNICORN_MAX_REQUESTS...: see deploy/gunicorn.conf.py).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,9 +22,9 @@ DURATION=${LOADTEST_SECONDS:-60}
 CONNECTIONS=${LOADTEST_CONNECTIONS:-64}
 THREADS=${LOADTEST_THREADS:-2}
 CONDITIONS=${LOADTEST_CONDITIONS:-1000}
-CPUS=$(nproc 2>/dev/null || echo 2)
-WORKERS=${LOADTEST_WORKERS:-$((CPUS < 4 ? CPUS : 4))}
-GUNICORN_THREADS=${LOADTEST_GUNICORN_THREADS:-4}
+PORT=${LOADTEST_PORT:-8000}
+export GUNICORN_THREADS=${GUNICORN_THREADS:-4}
+export GUNICORN_BIND=127.0.0.1:$PORT
 DATABASE=${LOADTEST_DATABASE_URL:-postgres://postgres@127.0.0.1:5432/clinic_loadtest}
 NOT_FOUND=/conditions/this-page-does-not-exist/
 
@@ -105,11 +108,12 @@ print("\n".join(paths))
 ' | grep '^/' > "$URLS"
 echo "$(wc -l < "$URLS") URLs ($NOT_FOUND is the intended 404)"
 
-PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+if curl -s -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null; then
+  echo "Port $PORT is in use: set LOADTEST_PORT" >&2; exit 2
+fi
 LOG=$WORK/gunicorn.log
-echo "== gunicorn: $WORKERS workers x $GUNICORN_THREADS threads on 127.0.0.1:$PORT (log: $LOG)"
-LOG_LEVEL=INFO "$PY" -m gunicorn clinic.wsgi --bind "127.0.0.1:$PORT" --workers "$WORKERS" --worker-class gthread \
-  --threads "$GUNICORN_THREADS" --no-control-socket --timeout 30 --graceful-timeout 10 >"$LOG" 2>&1 &
+echo "== gunicorn -c deploy/gunicorn.conf.py on $GUNICORN_BIND (log: $LOG)"
+LOG_LEVEL=INFO "$PY" -m gunicorn -c deploy/gunicorn.conf.py clinic.wsgi >"$LOG" 2>&1 &
 GUNICORN_PID=$!
 for _ in $(seq 1 100); do
   curl -fsS -o /dev/null "http://127.0.0.1:$PORT/readyz" 2>/dev/null && break
@@ -117,6 +121,10 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -fsS "http://127.0.0.1:$PORT/readyz"; echo
+echo "$(grep -c 'Booting worker' "$LOG") workers, $GUNICORN_THREADS threads each"
+
+echo "== Warming the page cache (every URL once)"
+sed "s#^#http://127.0.0.1:$PORT#" "$URLS" | xargs -P 4 -I{} curl -s -o /dev/null {}
 
 echo "== wrk: ${DURATION}s, $CONNECTIONS connections, $THREADS threads"
 SUMMARY=$WORK/summary.txt

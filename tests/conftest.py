@@ -7,6 +7,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from playwright.sync_api import sync_playwright
 
+from clinic.cache import clear_fallback
 from practice.models import clinic
 
 from .factories import PASSWORD, StaffUserFactory  # noqa: F401 - PASSWORD: the factories' password
@@ -25,6 +26,7 @@ def empty_cache():
 
     for cache in caches.all():
         cache.clear()
+    clear_fallback()  # this process's copies kept while the shared cache fails
 
 
 @pytest.fixture

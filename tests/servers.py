@@ -52,11 +52,11 @@ def clean_environment(**extra):
 
 
 class ThrowawayPostgres:
-    def __init__(self, directory):
+    def __init__(self, directory, port=None):
         self.bindir = postgres_bindir()
         self.directory = Path(directory)
         self.data = self.directory / "data"
-        self.port = free_port()
+        self.port = port or free_port()
         # initdb and postgres refuse to run as root: run them as the postgres user then.
         self.as_user = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
 
@@ -82,6 +82,54 @@ class ThrowawayPostgres:
 
     def stop(self):
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
+
+
+class RedisServer:
+    """A redis-server of its own on a free loopback port, in memory only; `pause()` hangs it (SIGSTOP) as a swapping
+    or stuck server would: connections are accepted by the kernel but never answered."""
+
+    def __init__(self, directory, port=None):
+        self.directory = Path(directory)
+        self.port = port or free_port()
+        self.process = None
+
+    @property
+    def url(self):
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self, timeout=10):
+        self.directory.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [shutil.which("redis-server") or "redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+             "--save", "", "--appendonly", "no", "--dir", str(self.directory), "--maxmemory-policy", "allkeys-lru"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def pause(self):
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self):
+        self.process.send_signal(signal.SIGCONT)
+
+    def stop(self):
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)  # a stopped process only dies once it runs again
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
 
 
 class Gunicorn:

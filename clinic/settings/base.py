@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sitemaps",
     "django.contrib.postgres",  # full-text search and trigram lookups (inactive on SQLite)
     "django_ckeditor_5",
+    "adminsortable2",
     "reversion",
     "axes",
     "django_otp",
@@ -272,6 +273,10 @@ APPOINTMENT_REQUEST_RATE = os.environ.get("APPOINTMENT_REQUEST_RATE", "5/h")
 APPOINTMENT_RETENTION_DAYS = int(os.environ.get("APPOINTMENT_RETENTION_DAYS", "90"))
 SIDEBAR_ARTICLE_LIMIT = int(os.environ.get("SIDEBAR_ARTICLE_LIMIT", "8"))
 RESEARCH_PAGE_SIZE = 20
+# A larger A–Z index lists one letter at a time, in pages of this many conditions (conditions/views.py).
+CONDITION_INDEX_PAGE_SIZE = 60
+# A home page with more conditions links to the A–Z index by body region and letter instead of listing them.
+HOME_CONDITION_LIMIT = 24
 
 # --- Rich text: CKEditor 5 (django-ckeditor-5), GPL-2.0-or-later ---------------------------------------
 # Only what a medical article needs is on the toolbar; the bundle's source editing, HTML embed, Markdown
@@ -413,11 +418,11 @@ CACHE_DIR = Path(os.environ.get("CACHE_DIR", BASE_DIR / "cache"))
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis with 0.25 s timeouts and a circuit breaker (clinic/cache_backends.py): a Redis that is down or
+            # hung costs milliseconds; pages are then rendered from the database.
+            "BACKEND": "clinic.cache_backends.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "clinic"),
-            # A Redis that does not answer is skipped quickly (pages are then rendered from the database).
-            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
         }
     }
 else:
@@ -444,10 +449,44 @@ if not REDIS_URL:
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off
 PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS", str(7 * 24 * 3600)))
+# While the cache (Redis) cannot be reached, each process serves the pages it rendered for this long (0: never).
+# One second: a page withdrawn through another process meanwhile is gone everywhere within it (the review guarantee).
+PAGE_CACHE_FALLBACK_SECONDS = float(os.environ.get("PAGE_CACHE_FALLBACK_SECONDS", "1"))
+# HTTP caching of the same pages (clinic/http_cache.py): browsers keep a page PAGE_CACHE_BROWSER_SECONDS (they
+# cannot be purged: 0, they revalidate with ETag and get a 304); a proxy or CDN keeps it PAGE_CACHE_SHARED_SECONDS
+# (s-maxage), long only when PAGE_CACHE_PURGE tells it about changes (clinic/purge.py, docs/deploy.md):
+# PAGE_CACHE_PURGE_BACKEND=varnish (VARNISH_PURGE_URLS, comma-separated), cloudflare (CLOUDFLARE_ZONE_ID,
+# CLOUDFLARE_API_TOKEN) or fastly (FASTLY_SERVICE_ID, FASTLY_API_TOKEN).
+PAGE_CACHE_BROWSER_SECONDS = int(os.environ.get("PAGE_CACHE_BROWSER_SECONDS", "0"))
+_purge_backend = os.environ.get("PAGE_CACHE_PURGE_BACKEND", "")
+PAGE_CACHE_PURGE = {
+    "": None,
+    "varnish": {
+        "BACKEND": "clinic.purge.VarnishPurge",
+        "OPTIONS": {"urls": [url for url in os.environ.get("VARNISH_PURGE_URLS", "").split(",") if url]},
+    },
+    "cloudflare": {
+        "BACKEND": "clinic.purge.CloudflarePurge",
+        "OPTIONS": {
+            "zone_id": os.environ.get("CLOUDFLARE_ZONE_ID"),
+            "api_token": os.environ.get("CLOUDFLARE_API_TOKEN"),
+        },
+    },
+    "fastly": {
+        "BACKEND": "clinic.purge.FastlyPurge",
+        "OPTIONS": {"service_id": os.environ.get("FASTLY_SERVICE_ID"), "api_token": os.environ.get("FASTLY_API_TOKEN")},
+    },
+}[_purge_backend]
+PAGE_CACHE_SHARED_SECONDS = int(
+    os.environ.get("PAGE_CACHE_SHARED_SECONDS", str(PAGE_CACHE_SECONDS) if PAGE_CACHE_PURGE else "0")
+)
 # Part of every page key: the deployed release (e.g. the commit); empty means a digest of the code and templates.
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
 OUTAGE_RETRY_AFTER_SECONDS = 30
+# /readyz: a real query on this content table, cancelled after this many milliseconds (clinic/db_health.py).
+READINESS_MODEL = "conditions.Condition"
+READINESS_TIMEOUT_MS = int(os.environ.get("READINESS_TIMEOUT_MS", "1000"))
 
 # --- Logs: one JSON object per line on stdout (LOG_FORMAT=text for plain lines), with the request id ---------
 LOGGING = {

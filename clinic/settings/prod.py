@@ -25,6 +25,9 @@ for _database in DATABASES.values():
         # psycopg's pool replaces persistent connections (Django requires CONN_MAX_AGE = 0 with a pool). Each
         # connection is checked before use, so one broken by a database restart is replaced, not handed out; a
         # request that gets none within `timeout` seconds answers 503. Connections: workers x max_size.
+        # clinic.postgresql: once the database is found unreachable, requests fail at once (cached copy or 503) and
+        # a probe brings it back within a fraction of a second of PostgreSQL answering (clinic/db_health.py).
+        _database["ENGINE"] = "clinic.postgresql"
         _database["CONN_MAX_AGE"] = 0
         _database.setdefault("OPTIONS", {})["pool"] = {
             "min_size": 1,

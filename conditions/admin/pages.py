@@ -1,5 +1,7 @@
+from django import forms
 from django.conf import settings
 from django.contrib import admin
+from django.db import models
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -19,6 +21,8 @@ from conditions.page_state import state_of
 from conditions.readability import TARGET_GRADE, measure
 
 from .citations import CitationAdminViews
+from .layout import CONTENT, MORE, RESEARCH, REVIEW, SECTIONS, TREATMENTS, in_tab, section_fieldsets
+from .ordering import SortableInlinesAdmin, SortableTabularInline
 from .workflow import PublishableAdmin
 
 
@@ -67,10 +71,10 @@ class ReviewedAdmin(PublishableAdmin):
             return format_html('<strong class="readability-hard">{} ⚠</strong>', result.grade)
         return result.grade
 
-    @admin.display(description=_("readability (updated on save)"))
+    @admin.display(description=_("readability (updated as you type)"))
     def readability(self, obj):
-        if obj is None or obj.pk is None:
-            return _("Shown after the first save.")
+        if obj is None:
+            return _("Shown as you type.")
         result = measure(*obj.patient_text())
         verdict = (
             _("Too hard for many patients: aim for grade %(target)s or below.") % {"target": TARGET_GRADE}
@@ -120,61 +124,75 @@ class ReviewedAdmin(PublishableAdmin):
         return None
 
 
-class ConditionTreatmentInline(admin.TabularInline):
+class ConditionTreatmentInline(SortableTabularInline):
     model = ConditionTreatment
     extra = 0
     autocomplete_fields = ("treatment",)
     fields = ("position", "treatment", "note")
-    verbose_name_plural = _("treatment options (grouped by category on the page, in this order)")
+    classes = in_tab(TREATMENTS)
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 2})}}
+    verbose_name_plural = _("treatment options (grouped by category on the page; drag to reorder)")
 
 
-class ConditionArticleInline(admin.TabularInline):
+class ConditionArticleInline(SortableTabularInline):
     model = ConditionArticle
     extra = 0
     autocomplete_fields = ("article",)
     fields = ("position", "article")
-    verbose_name_plural = _("related research articles (sidebar, in this order)")
+    classes = in_tab(RESEARCH)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "article":
+            field.label_from_instance = lambda article: article.choice_label  # as the picker's results name it
+        return field
+
+    verbose_name_plural = _("related research articles (sidebar, in this order; drag to reorder)")
 
 
 class ConditionRegionInline(admin.TabularInline):
     model = ConditionRegion
     extra = 0
     fields = ("region",)
+    classes = in_tab(CONTENT)
     verbose_name_plural = _("other body regions (the A–Z lists the condition under each)")
 
 
 @admin.register(Condition)
-class ConditionAdmin(ReviewedAdmin):
-    list_display = (
-        "name", "is_live", "status", "body_region", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
-    )  # fmt: skip
+class ConditionAdmin(SortableInlinesAdmin, ReviewedAdmin):
+    # One status column (live, workflow, draft copy of what) so the list fits a 1,366 px laptop screen.
+    list_display = ("name", "page_status", "body_region", "review_due", "reading_grade", "owner", "updated")
     list_filter = ("status", "body_region", ReviewDueFilter, OwnerFilter)
     search_fields = ("name", "alternate_names", "summary")
     prepopulated_fields = {"slug": ("name",)}
     date_hierarchy = "updated_at"
     inlines = (ConditionRegionInline, ConditionTreatmentInline, ConditionArticleInline)
+    preview_rows = {
+        "condition_treatments": ("published_treatment_links", "treatment"),
+        "condition_articles": ("published_article_links", "article"),
+    }
+    tabs = (CONTENT, SECTIONS, MORE, TREATMENTS, RESEARCH, REVIEW)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region")}),
-        (_("Page sections, in the order patients read them"), {"fields": Condition.sections}),
-        (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": ("collapse",)}),
-        (_("Readability"), {"fields": ("readability",)}),
-        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
+        (None, {"fields": ("name", "slug", "alternate_names", "summary", "body_region"), "classes": in_tab(CONTENT)}),
+        (_("Image"), {"fields": ("hero_image", "hero_image_alt"), "classes": in_tab(CONTENT)}),
+        *section_fieldsets(Condition),
+        (_("Readability"), {"fields": ("readability",), "classes": in_tab(REVIEW)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields, "classes": in_tab(REVIEW)}),
     )
 
 
 @admin.register(Treatment)
 class TreatmentAdmin(ReviewedAdmin):
-    list_display = (
-        "name", "is_live", "status", "category", "review_due", "reading_grade", "owner", "copy_of", "updated_at",
-    )  # fmt: skip
+    list_display = ("name", "page_status", "category", "review_due", "reading_grade", "owner", "updated")
     list_filter = ("status", "category", ReviewDueFilter, OwnerFilter)
     search_fields = ("name", "summary")
     prepopulated_fields = {"slug": ("name",)}
+    tabs = (CONTENT, SECTIONS, REVIEW)
     fieldsets = (
-        (None, {"fields": ("name", "slug", "category", "summary")}),
-        (_("Page sections, in the order patients read them"), {"fields": Treatment.sections}),
-        (_("Readability"), {"fields": ("readability",)}),
-        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields}),
+        (None, {"fields": ("name", "slug", "category", "summary"), "classes": in_tab(CONTENT)}),
+        *section_fieldsets(Treatment),
+        (_("Readability"), {"fields": ("readability",), "classes": in_tab(REVIEW)}),
+        (_("Publication and medical review"), {"fields": ReviewedAdmin.publication_fields, "classes": in_tab(REVIEW)}),
     )
 
 
@@ -202,7 +220,7 @@ class ArticleAuthorInline(admin.TabularInline):
 
 @admin.register(ResearchArticle)
 class ResearchArticleAdmin(PublishableAdmin):
-    list_display = ("title", "is_live", "status", "journal", "year", "doi", "updated_at")
+    list_display = ("title", "page_status", "journal", "year", "doi", "updated")
     list_filter = ("status", "year", "conditions")
     search_fields = ("title", "doi", "pmid", "journal", "authors__family_name")
     prepopulated_fields = {"slug": ("title",)}

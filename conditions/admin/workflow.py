@@ -21,8 +21,10 @@ from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -35,6 +37,9 @@ from conditions.models import Status
 from conditions.page_state import latest_version, state_of, state_of_version
 
 from .history import HistoryViews, is_number
+from .layout import TabbedFormAdmin
+from .links import LinkChooserViews
+from .preview import LivePreviewViews
 
 PUBLISH, SUBMIT, REQUEST_CHANGES, WITHDRAW, SAVE = "publish", "submit", "request_changes", "withdraw", "save"
 #: The workflow buttons of the change form: POST name -> action.
@@ -63,6 +68,7 @@ class PublishableForm(forms.ModelForm):
     )
     can_publish = False  # set per request by PublishableAdmin.get_form
     workflow_action = SAVE
+    checks_conflicts = True  # off for the live preview, which saves nothing and so locks nothing
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -80,7 +86,7 @@ class PublishableForm(forms.ModelForm):
             self.add_error("review_comment", _("Say what should change, so the editor knows what to do."))
         if action == WITHDRAW and self.instance.status != Status.PUBLISHED:
             raise forms.ValidationError(_("Only a published page can be withdrawn."))
-        if self.instance.pk:
+        if self.instance.pk and self.checks_conflicts:
             self._refuse_outdated_save()
         return cleaned_data
 
@@ -127,7 +133,7 @@ class PublishableForm(forms.ModelForm):
         )
 
 
-class PublishableAdmin(HistoryViews, VersionAdmin):
+class PublishableAdmin(TabbedFormAdmin, LivePreviewViews, LinkChooserViews, HistoryViews, VersionAdmin):
     form = PublishableForm
     publication_fields = ("publication_state", "published_at", "owner")
     #: Fields only a publisher may set (read-only for editors).
@@ -285,6 +291,22 @@ class PublishableAdmin(HistoryViews, VersionAdmin):
     @admin.display(description=_("draft copy of"), ordering="draft_of")
     def copy_of(self, obj):
         return obj.draft_of or ""
+
+    @admin.display(description=_("updated"), ordering="updated_at")
+    def updated(self, obj):
+        return date_format(timezone.localtime(obj.updated_at), "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("status"), ordering="status")
+    def page_status(self, obj):
+        """Live or not, the workflow status and what a draft copy is a copy of, in one narrow column."""
+        live = obj.is_published
+        icon = static(f"admin/img/icon-{'yes' if live else 'no'}.svg")
+        label = format_html(
+            '<img src="{}" alt="{}"> {}', icon, _("live") if live else _("not live"), obj.get_status_display()
+        )
+        if obj.draft_of_id:
+            return format_html("{}<br><small>{} {}</small>", label, _("Draft copy of"), obj.draft_of)
+        return label
 
     @admin.display(description=_("status"))
     def publication_state(self, obj):

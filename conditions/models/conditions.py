@@ -1,13 +1,16 @@
 """Conditions: the patient pages, with their ordered treatments and research articles."""
 
+import re
 from itertools import groupby
 
 import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import Substr, Upper
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from citations.tokens import normalize_keyword
@@ -33,6 +36,12 @@ class BodyRegion(models.TextChoices):
     WHOLE_BODY = "whole-body", _("Whole body and nerves")
 
 
+def index_letter(first_character):
+    """Where a name is listed in the A–Z index: its first letter, upper case, or "#"."""
+    first = first_character.upper()
+    return first if first.isalpha() else "#"
+
+
 #: The urgency levels of "When to see a doctor", most urgent first: field -> (level, heading). Each level has its own
 #: action line (templates/includes/urgency_action.html); an editor fills the levels that apply to the condition.
 URGENCY_LEVELS = {
@@ -52,36 +61,73 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         """Just what the A–Z index and listings show."""
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
-    def for_a_to_z(self):
-        """The A–Z index: every condition with all its body regions (two queries)."""
-        return self.for_index().prefetch_related("other_regions")
-
     def in_region(self, region):
-        return self.filter(Q(body_region=region) | Q(other_regions__region=region)).distinct()
+        """Conditions whose main or other body region is `region` (a subquery: each condition once, so counts hold)."""
+        others = ConditionRegion.objects.filter(region=region).values("condition_id")
+        return self.filter(Q(body_region=region) | Q(pk__in=others))
+
+    def offered_regions(self):
+        """[(value, label)] of the body regions these conditions are in, main or other, in BodyRegion's order."""
+        main = self.order_by().values_list("body_region", flat=True)
+        other = (
+            ConditionRegion.objects.filter(condition__in=self.order_by().values("pk"))
+            .order_by()
+            .values_list("region", flat=True)
+        )
+        present = {*main, *other}  # two small queries: the main regions, the other ones
+        return [(value, label) for value, label in BodyRegion.choices if value in present]
+
+    def first_letters(self):
+        """{index letter: number of conditions}, in alphabetical order ("#" for names that do not start with a letter,
+        last). One query, whatever the number of conditions."""
+        counts = {}
+        rows = self.order_by().annotate(first=Upper(Substr("name", 1, 1))).values_list("first").annotate(Count("pk"))
+        for first, count in sorted(rows):
+            letter = index_letter(first)
+            counts[letter] = counts.get(letter, 0) + count
+        return dict(sorted(counts.items(), key=lambda item: (item[0] == "#", item[0])))
+
+    def region_counts(self):
+        """[(region value, label, number of conditions)] in the order of BodyRegion, regions without any left out."""
+        counts = dict(self.order_by().values_list("body_region").annotate(Count("pk")))
+        return [(value, label, counts[value]) for value, label in BodyRegion.choices if counts.get(value)]
+
+    def with_other_name_starting(self, letter):
+        """Conditions with an "also called" name listed under `letter` (not "#"), for the A–Z's "X, see Y"."""
+        return self.filter(alternate_names__iregex=rf"(^|\n)\s*{re.escape(letter)}")
+
+    def starting_with(self, letter, letters):
+        """The conditions listed under `letter` (`letters`: the first characters present, from `first_letters`)."""
+        if letter == "#":
+            return self.annotate(first=Upper(Substr("name", 1, 1))).exclude(first__in=[x for x in letters if x != "#"])
+        return self.annotate(first=Upper(Substr("name", 1, 1))).filter(first=letter)
 
     def for_page(self):
-        """A condition page in a constant number of queries: the page, its treatments, its articles.
+        """A condition page's row and its treatment links: two queries (the research: conditions/research.py).
 
-        `conditions.research.condition_research` then adds at most two: suggested and cited articles, and the
-        authors of them all.
+        Every treatment link comes with its treatment (published or not, filtered in Python: see
+        `published_treatment_links`), so the page can name every treatment it depends on for the page cache.
         """
-        return self.with_reviewer_profile().prefetch_related(
-            Prefetch(
-                "condition_treatments",
-                # A join on the linked row, not `IN (all published treatments)`: constant cost however many exist.
-                queryset=ConditionTreatment.objects.filter(published_link("treatment"))
-                .select_related("treatment")
-                .order_by("position", "pk"),
-                to_attr="published_treatment_links",
-            ),
-            Prefetch(
-                "condition_articles",
-                queryset=ConditionArticle.objects.filter(published_link("article"))
-                .select_related("article")
-                .order_by("position", "pk"),
-                to_attr="published_article_links",
-            ),
+        return (
+            self.with_reviewer_profile()
+            .defer("search_vector")
+            .prefetch_related(
+                Prefetch(
+                    "condition_treatments",
+                    queryset=ConditionTreatment.objects.select_related("treatment")
+                    .only(*LINKED_TREATMENT_FIELDS)
+                    .order_by("position", "pk"),
+                    to_attr="treatment_links",
+                ),
+            )
         )
+
+
+#: What a condition page shows of a linked treatment, and what deciding whether it is public needs.
+LINKED_TREATMENT_FIELDS = (
+    "condition_id", "treatment_id", "position", "note", "treatment__name", "treatment__slug", "treatment__summary",
+    "treatment__category", "treatment__status", "treatment__published_at", "treatment__draft_of_id",
+)  # fmt: skip
 
 
 @reversion.register(follow=("condition_treatments", "condition_articles", "other_regions"), exclude=UNVERSIONED)
@@ -105,6 +151,8 @@ class Condition(Publishable, Reviewed):
         ("questions", _("Questions to ask your doctor"), ("questions_to_ask",)),
     )
     sections = tuple(name for _anchor, _heading, names in page_sections for name in names)
+    #: Sections an editor fills only where they help (the admin keeps them in a tab of their own).
+    optional_sections = ("risk_factors", "complications", "prevention", "outlook", "questions_to_ask")
     search_weights = {"A": ("name", "alternate_names"), "B": ("summary",), "C": sections}
     copied_rows = ("condition_treatments", "condition_articles", "other_regions")
     #: Rich-text fields that may cite articles with [cite:slug], in the order the page shows them.
@@ -236,9 +284,13 @@ class Condition(Publishable, Reviewed):
         return [line.strip() for line in self.alternate_names.splitlines() if line.strip()]
 
     @property
-    def regions(self):
-        """Every body region the condition belongs to, its main one first (needs `for_a_to_z()`)."""
-        return [self.body_region, *(row.region for row in self.other_regions.all() if row.region != self.body_region)]
+    def index_letter(self):
+        return index_letter(self.name[:1])
+
+    @cached_property
+    def published_treatment_links(self):
+        """The links to published treatments, in the editor's order (needs `for_page()`)."""
+        return [link for link in self.treatment_links if link.treatment.is_published]
 
     def treatment_groups(self):
         """[(category label, [ConditionTreatment, ...]), ...]: conservative care first (TreatmentCategory's order),
@@ -337,17 +389,16 @@ class ConditionRegion(models.Model):
         return str(BodyRegion(self.region).label)
 
 
-def index_letter(name):
-    first = name[:1].upper()
-    return first if first.isalpha() else "#"
-
-
-def a_to_z(conditions):
-    """[(letter, [(entry name, condition, is a "see" entry)])]: each condition under its name and, as "X, see Y",
-    under each of its "also called" names, sorted as patients look them up."""
-    entries = []
-    for condition in conditions:
-        entries.append((condition.name, condition, False))
-        entries.extend((name, condition, True) for name in condition.alternate_name_list)
+def a_to_z(conditions, others=None, letter=None):
+    """[(letter, [(entry name, condition, is a "see" entry)])]: each of `conditions` under its name and, as "X, see Y",
+    each "also called" name of `others` (default: the same conditions), only those under `letter` if given; sorted
+    as patients look them up."""
+    entries = [(condition.name, condition, False) for condition in conditions]
+    for condition in conditions if others is None else others:
+        entries.extend(
+            (name, condition, True)
+            for name in condition.alternate_name_list
+            if letter is None or index_letter(name[:1]) == letter
+        )
     entries.sort(key=lambda entry: (entry[0].casefold(), entry[2]))
-    return [(letter, list(group)) for letter, group in groupby(entries, key=lambda entry: index_letter(entry[0]))]
+    return [(letter, list(group)) for letter, group in groupby(entries, key=lambda entry: index_letter(entry[0][:1]))]

@@ -1,5 +1,6 @@
 """Publication: draft -> waiting for review -> published, medical sign-offs, draft copies of live pages."""
 
+import functools
 import secrets
 
 from django.conf import settings
@@ -7,9 +8,11 @@ from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchVectorField
 from django.contrib.redirects.models import Redirect
+from django.core.signals import setting_changed
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -134,6 +137,19 @@ class PublishableQuerySet(models.QuerySet):
         return self.published()
 
 
+@functools.cache
+def _url_around_slug(url_name, script_prefix):
+    marker = "slug-placeholder"
+    before, after = reverse(url_name, kwargs={"slug": marker}).split(marker)
+    return before, after
+
+
+@receiver(setting_changed)
+def _forget_urls(setting, **kwargs):
+    if setting == "ROOT_URLCONF":
+        _url_around_slug.cache_clear()
+
+
 class Publishable(models.Model):
     """Draft → waiting for review → published, with an owner, an edit counter and optional draft copies.
 
@@ -209,7 +225,10 @@ class Publishable(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse(self.detail_url_name, kwargs={"slug": self.slug})
+        # A page lists dozens of these: one reverse() per URL name and script prefix, then string formatting (a slug
+        # needs no quoting: SlugField allows only [-a-zA-Z0-9_]).
+        before, after = _url_around_slug(self.detail_url_name, get_script_prefix())
+        return f"{before}{self.slug}{after}"
 
     @property
     def is_published(self):

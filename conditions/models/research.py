@@ -103,10 +103,21 @@ class ResearchArticle(Publishable):
             ),
             *publishing_constraints("research"),
         ]
-        indexes = [search_vector_index("research"), trigram_index("title", "research")]
+        # keyword_index: condition pages look for `|term|` anywhere in it (conditions/research.py).
+        indexes = [
+            search_vector_index("research"),
+            trigram_index("title", "research"),
+            trigram_index("keyword_index", "research"),
+        ]
 
     def __str__(self):
         return self.title
+
+    @property
+    def choice_label(self):
+        """How pickers name the article: similar titles told apart by year and journal."""
+        details = ", ".join(str(part) for part in (self.year, self.journal or self.journal_abbreviation) if part)
+        return f"{self.title} ({details})" if details else self.title
 
     def save(self, *args, **kwargs):
         self.doi = normalize_doi(self.doi)

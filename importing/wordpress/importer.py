@@ -11,7 +11,7 @@
 
 import html
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -20,11 +20,10 @@ from django.contrib.redirects.models import Redirect
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from django.core.validators import URLValidator
 from django.db import DatabaseError, transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from citations.identifiers import normalize_doi, validate_doi, validate_pmid
 from conditions.fields import stored_html
 from conditions.models import (
     BodyRegion,
@@ -39,7 +38,7 @@ from conditions.models import (
 from conditions.page_state import content_digest
 from conditions.publishing import publish
 from conditions.slugs import unique_slug, unused_by
-from importing.articles import DuplicateIndex, Known, create_article
+from importing.articles import DuplicateIndex, Known, create_articles, problems
 
 from . import media
 from .mapping import (
@@ -54,6 +53,11 @@ from .report import ItemResult, ProgressBar, Report
 from .shortcodes import ShortcodeError, page_columns
 
 SKIPPED_STATUSES = {"trash": "in the WordPress trash", "auto-draft": "an unsaved WordPress draft"}
+#: Words of the slug or title of WooCommerce's stock pages (shop, cart, checkout, my account, refund and returns
+#: policy) and of WordPress's privacy policy: such a page is never a condition, whatever headings it has.
+SHOP_OR_POLICY_WORDS = {"shop", "cart", "basket", "checkout", "account", "privacy", "policy", "refund", "refunds",
+                        "returns", "terms", "cookie", "cookies", "gdpr"}  # fmt: skip
+SHOP_CONTENT = re.compile(r"\[woocommerce_|<!--\s*wp:woocommerce/", re.IGNORECASE)
 PUBLIC_STATUSES = {"publish", "future"}
 
 
@@ -208,6 +212,8 @@ class Importer:
             return f'post type "{item.post_type or "?"}" is not imported (see --post-type)'
         if item.status in SKIPPED_STATUSES:
             return SKIPPED_STATUSES[item.status]
+        if is_shop_or_policy(item):
+            return "a shop or policy page (WooCommerce, privacy), not a condition page: not imported"
         return None
 
     def _check_identity(self, item):
@@ -276,7 +282,11 @@ class _PageWriter:
         target.full_clean()
         if created or self.changed:
             target.save()
-        self._sync_treatments(target, publishing=wanted == "publish" or live)
+        # Treatments made from a public page go live with it when a reviewer publishes it: their notes on this
+        # page were public on the old site (a draft treatment's note would be hidden).
+        publishing = wanted == "publish" or live
+        publish_new_with = reviewer if publishing and target is condition and item.status in PUBLIC_STATUSES else None
+        self._sync_treatments(target, publishing=publishing, publish_new_with=publish_new_with)
         self._sync_articles(target, publish_with=reviewer if wanted == "publish" or live else None)
         self._sync_redirect(condition)
         changed_content = before is None or content_digest(target) != before
@@ -371,7 +381,7 @@ class _PageWriter:
         if self.options.dry_run:
             return
         with state.path.open("rb") as file:
-            condition.hero_image.save(state.path.name, File(file), save=False)
+            condition.hero_image.save(media.image_name(state.path, state.path.name), File(file), save=False)
         self.importer.written_files.append(condition.hero_image.name)
         alt = attachment.meta.get("_wp_attachment_image_alt", "").strip() or attachment.title or condition.name
         condition.hero_image_alt = alt[:250]
@@ -385,7 +395,7 @@ class _PageWriter:
             return _ImageState(None, "not imported: the file is not in --media-dir")
         problem = media.image_problem(path)
         if problem:
-            return _ImageState(None, f"not imported: the file is {problem}")
+            return _ImageState(None, f"not imported: {problem}")
         return _ImageState(path, "would be imported (dry run)" if self.options.dry_run else "imported")
 
     def _with_imported_images(self, fragment):
@@ -412,13 +422,13 @@ class _PageWriter:
 
     # --- Treatments -------------------------------------------------------------------------------------
 
-    def _sync_treatments(self, condition, publishing=False):
+    def _sync_treatments(self, condition, publishing=False, publish_new_with=None):
         known = list(Treatment.objects.all())
         wanted = {}  # treatment -> note, in the page's order
         for entry in self.page.treatments:
             treatment = self._find_treatment(known, entry)
             if treatment is None:
-                treatment = self._new_treatment(known, entry)
+                treatment = self._new_treatment(known, entry, publish_new_with)
             if treatment is None:
                 continue
             note = entry.text
@@ -451,7 +461,10 @@ class _PageWriter:
             )
         return treatment
 
-    def _new_treatment(self, known, entry):
+    def _new_treatment(self, known, entry, publish_with=None):
+        """A treatment named in the page's sentence, its page made of that sentence. With `publish_with` (a public page
+        published by a reviewer), published in the reviewer's name and due for review today, so a reviewer writes its
+        real page soon; else a draft."""
         name = treatment_name_from(entry.text)
         if name is None:
             self.warn(
@@ -467,26 +480,42 @@ class _PageWriter:
             slug=unique_slug(name, unused_by(Treatment), fallback="imported"),
             category=entry.category,
             summary=shorten(entry.text, 300),
+            body=stored_html(f"<p>{html.escape(entry.text)}</p>"),
             status=Status.DRAFT,
         )
         treatment.full_clean()
         treatment.save()
         known.append(treatment)
-        self.warn(
-            f'new draft treatment "{treatment.name}" ({treatment.category_label}) made from '
-            f'"{shorten(entry.text, 60)}": check its name, write its page, publish it'
-        )
+        made = f'treatment "{treatment.name}" ({treatment.category_label}) made from "{shorten(entry.text, 60)}"'
+        if publish_with is None:
+            self.warn(f"new draft {made}: check its name, write its page, publish it")
+            return treatment
+        treatment = publish(treatment, publish_with, note=f"Published with the WordPress page {self.item.label}")
+        today = timezone.localdate()
+        Treatment.objects.filter(pk=treatment.pk).update(next_review_due=today)  # flagged: due for review now
+        treatment.next_review_due = today
+        self.warn(f"new {made}: published with the page, due for review today; check its name, write its page")
         return treatment
 
     # --- Research articles ------------------------------------------------------------------------------
 
     def _sync_articles(self, condition, publish_with=None):
+        """The sidebar's citations, by the citation library's rules (importing/articles.py): the same checks (a bad
+        field left out with a warning), the same duplicates (DOI, PubMed ID, title and year; different identifiers
+        are different papers) and the same writing. New articles share the condition's status."""
         index = self.importer.article_index()
         wanted = []
         for citation in self.page.citations:
+            if problem := problems(citation):
+                self.warn(f'research article "{shorten(citation.title or "?", 60)}" not imported: {problem}')
+                continue
+            for warning in citation.warnings:
+                self.warn(f'research article "{shorten(citation.title, 60)}": {warning}')
             match, _reason = index.find(citation)
             article = (
-                ResearchArticle.objects.get(pk=match.key) if match is not None else self._new_article(index, citation)
+                ResearchArticle.objects.get(pk=match.key)
+                if match is not None
+                else self._new_article(index, citation, publish_with)
             )
             if publish_with is not None and article.status != Status.PUBLISHED:
                 article = publish(article, publish_with, note=f"Imported from WordPress ({self.item.label})")
@@ -497,19 +526,17 @@ class _PageWriter:
                 self.warn(f'research article "{shorten(article.title, 60)}" is a draft: publish it to show it')
         self._sync_links(condition, ConditionArticle, "article", [(article, {}) for article in wanted])
 
-    def _new_article(self, index, citation):
-        """A draft article (the shared rules of importing/articles.py); a field that is not valid is left out."""
-        values = {"doi": normalize_doi(citation.doi), "pmid": citation.pmid, "url": citation.url}
-        for name, validator in [("doi", validate_doi), ("pmid", validate_pmid), ("url", URLValidator())]:
-            if values[name]:
-                try:
-                    validator(values[name])
-                except ValidationError:
-                    self.warn(f'{name} "{values[name]}" of "{shorten(citation.title, 60)}" is not valid: left out')
-                    values[name] = ""
-        year = citation.year if citation.year and 1800 <= citation.year <= 2100 else None
-        citation = replace(citation, **values, year=year)
-        article = create_article(citation, index.new_slug(citation.title))
+    def _new_article(self, index, citation, publish_with=None):
+        known_warnings = len(citation.warnings)
+        index.drop_taken_pmid(citation)
+        for warning in citation.warnings[known_warnings:]:
+            self.warn(f'research article "{shorten(citation.title, 60)}": {warning}')
+        [article] = create_articles(
+            [(citation, index.new_slug(citation.title))],
+            reviewer=publish_with,
+            note=f"Imported from WordPress ({self.item.label})",
+            comment=f"Imported from WordPress ({self.item.label})",
+        )
         index.add(Known("site", article.pk, article.title, article.doi.casefold(), article.pmid, article.year))
         if not citation.authors:
             self.warn(f'research article "{shorten(citation.title, 60)}" has no "Authors:" line')
@@ -539,6 +566,8 @@ class _PageWriter:
             position = link.position + 1
 
     def _sync_redirect(self, condition):
+        """A redirect from the page's own old address. A <link> naming another address (a page copied in WordPress
+        keeps the original's) is not used, and a redirect that already leads to another page is never re-pointed."""
         if self.item.status not in PUBLIC_STATUSES:
             return  # never public on the old site: no old links to keep
         old_path = old_path_of(self.item)
@@ -546,6 +575,11 @@ class _PageWriter:
         if old_path is None:
             self.warn("no old address (<link> or slug) to redirect from")
             return
+        own_path = f"/{self.item.name}/" if self.item.name else None
+        if self.item.name and old_path.rstrip("/").rsplit("/", 1)[-1] != self.item.name:
+            self.warn(f'its <link> ({old_path}) is not this page\'s address (slug "{self.item.name}"): redirected '
+                      f"from {own_path} instead")  # fmt: skip
+            old_path = own_path
         if len(old_path) > 200:
             self.warn(f"old address longer than 200 characters, not redirected: {shorten(old_path)}")
             return
@@ -556,9 +590,12 @@ class _PageWriter:
             Redirect.objects.create(site_id=settings.SITE_ID, old_path=old_path, new_path=new_path)
             self.changed = True
         elif redirect.new_path != new_path:
-            redirect.new_path = new_path
-            redirect.save(update_fields=["new_path"])
-            self.changed = True
+            self.warn(f"{old_path} already redirects to {redirect.new_path} (another page): left as it is")
+
+
+def is_shop_or_policy(item) -> bool:
+    words = set(re.split(r"[^\w]+|_", f"{item.name} {item.title}".casefold()))
+    return bool(words & SHOP_OR_POLICY_WORDS) or SHOP_CONTENT.search(item.content) is not None
 
 
 def _name_variants(treatment):

@@ -7,12 +7,12 @@ import re
 from pathlib import Path, PurePosixPath
 from urllib.parse import unquote, urlsplit
 
-from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.storage import default_storage
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
-from clinic.media import ALLOWED_IMAGE_FORMATS
+from clinic.media import ALLOWED_IMAGE_FORMATS, SAFE_MEDIA_TYPES, ImageUploadValidator
 
 UPLOADS_PATH = re.compile(r"/wp-content/uploads/(?P<path>.+)$")
 # WordPress's resized copies: photo-300x200.jpg is a size of photo.jpg.
@@ -51,27 +51,38 @@ class MediaDir:
 
 
 def image_problem(path: Path) -> str | None:
-    """Why the file cannot be an image of the site (the upload rules: format and size), or None."""
-    limit = settings.MAX_IMAGE_UPLOAD_MB
-    if path.stat().st_size > limit * 1024 * 1024:
-        return f"larger than {limit} MB"
+    """Why the file cannot be an image of the site, by the rules of every upload (clinic.media: size, pixels,
+    format), then decoded in full (a damaged file); None when it can. Never raises: a page goes on without it."""
     try:
+        with path.open("rb") as handle:
+            ImageUploadValidator()(File(handle))
         with Image.open(path) as image:
             image.verify()
-            image_format = image.format
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        return "not a readable image"
-    if image_format not in ALLOWED_IMAGE_FORMATS:
-        return f"a {image_format} image (JPEG, PNG, GIF or WebP only)"
+    except ValidationError as error:
+        return " ".join(error.messages)
+    except Exception:  # noqa: BLE001 - whatever Pillow raises on a damaged file, the page is imported without it
+        return "This file is not a readable image."
     return None
+
+
+def image_name(path: Path, name: str) -> str:
+    """`name` with the extension of the image's real format (a PNG named diagram.html is stored as diagram.png): a
+    stored file's extension decides how it is served, so only image extensions reach the media folder."""
+    with Image.open(path) as image:
+        suffix = ALLOWED_IMAGE_FORMATS[image.format]
+    current = PurePosixPath(name)
+    if SAFE_MEDIA_TYPES.get(current.suffix.lower()) == SAFE_MEDIA_TYPES[suffix]:
+        return name
+    return str(current.with_suffix(suffix))
 
 
 def store_content_image(path: Path, relative: str) -> tuple[str, bool]:
     """Copy an image into MEDIA_ROOT/wordpress/<relative>; returns (storage name, newly written).
 
-    The name is fixed by the old path, so a second import finds the file it copied the first time.
+    The name is fixed by the old path (with the image's own extension), so a second import finds the file it copied
+    the first time.
     """
-    name = str(PurePosixPath(STORAGE_FOLDER) / relative)
+    name = image_name(path, str(PurePosixPath(STORAGE_FOLDER) / relative))
     if default_storage.exists(name):
         with default_storage.open(name, "rb") as stored, path.open("rb") as local:
             if stored.read() == local.read():

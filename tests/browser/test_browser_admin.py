@@ -5,7 +5,7 @@ import pytest
 from conditions.models import Condition, Status
 
 from ..factories import StaffUserFactory
-from .helpers import RICH_TEXT_FIELDS, TIMEOUT_MS, collect_console_errors, editable, log_in, open_add_form
+from .helpers import RICH_TEXT_FIELDS, TIMEOUT_MS, collect_console_errors, log_in, open_add_form, section_editor
 
 pytestmark = [
     pytest.mark.browser,
@@ -33,18 +33,18 @@ def test_reviewer_writes_and_publishes_a_condition_with_ckeditor(page, live_serv
     page.fill("#id_summary", "Buttock pain from a tight piriformis muscle.")
     page.select_option("#id_body_region", "hip-pelvis")
 
-    editable(page, "overview").click()
+    section_editor(page, "overview").click()
     page.keyboard.type("The piriformis muscle can press on the sciatic nerve.")
 
     symptoms = page.locator(".field-symptoms")
-    editable(page, "symptoms").click()
+    section_editor(page, "symptoms").click()
     # A split button: the action half makes the list, the arrow half opens the list styles.
     symptoms.locator('.ck-toolbar .ck-splitbutton__action[data-cke-tooltip-text="Bulleted List"]').click()
     page.keyboard.type("Pain deep in the buttock")
     page.keyboard.press("Enter")
     page.keyboard.type("Pain when sitting")
 
-    editable(page, "causes").click()
+    section_editor(page, "causes").click()
     page.locator(".field-causes .ck-toolbar").get_by_role("button", name="Bold", exact=True).click()
     page.keyboard.type("Running")
     page.locator(".field-causes .ck-toolbar").get_by_role("button", name="Bold", exact=True).click()

@@ -6,7 +6,7 @@ import pytest
 from PIL import Image
 
 from ..factories import ConditionArticleFactory, ConditionFactory, ConditionTreatmentFactory, StaffUserFactory
-from .helpers import TIMEOUT_MS, editable, log_in, open_add_form
+from .helpers import TIMEOUT_MS, log_in, open_add_form, section_editor
 
 pytestmark = [
     pytest.mark.browser,
@@ -87,7 +87,7 @@ def test_admin_with_ckeditor_runs_under_its_own_policy_without_violations(page, 
 
     # Use the editor: a heading, a list, a table (CKEditor styles these inline) and an uploaded image.
     overview = page.locator(".field-overview")
-    editable(page, "overview").click()
+    section_editor(page, "overview").click()
     page.keyboard.type("The piriformis muscle can press on the sciatic nerve.")
     overview.locator(".ck-toolbar").get_by_role("button", name="Insert table").click()
     overview.locator(".ck-insert-table-dropdown-grid-box").first.click()

@@ -22,17 +22,26 @@ pytestmark = pytest.mark.django_db
 
 @pytest.mark.usefixtures("clinic_cached")
 @pytest.mark.parametrize("related_count", [2, 40])
-def test_condition_page_runs_five_queries_whatever_the_number_of_related_items(
+def test_condition_page_runs_four_queries_whatever_the_number_of_related_items(
     client, django_assert_num_queries, related_count, settings
 ):
     settings.SIDEBAR_ARTICLE_LIMIT = 50
     condition = condition_with_related(related_count)
-    # The condition, its treatment links, its article links, the suggested and cited articles (one query however
-    # many: conditions/research.py), the authors of every article on the page.
-    with django_assert_num_queries(5):
+    # Suggested (its keywords name the condition), cited and unpublished articles too: still the same queries.
+    cited = ResearchArticleFactory(authors=related_count)
+    condition.overview = f"<p>As shown [cite:{cited.slug}] and [cite:not-yet].</p>"
+    condition.save()
+    ResearchArticleFactory(slug="not-yet", status=Status.DRAFT)
+    ResearchArticleFactory(keywords=condition.name, authors=related_count)
+    ConditionArticleFactory(condition=condition, article=ResearchArticleFactory(status=Status.DRAFT), position=99)
+    # The condition (with its sign-off), its treatment links with their treatments, every article the page shows
+    # (pinned, suggested, cited: conditions/research.py), the authors of those articles.
+    with django_assert_num_queries(4):
         response = client.get(condition.get_absolute_url())
     assert response.status_code == 200
-    assert response.content.decode().count('class="article-summary"') == related_count
+    page = response.content.decode()
+    assert page.count('class="article-summary"') == related_count + 1  # pinned, then the suggestion
+    assert page.count('<li id="ref-') == 1  # the cited one; pinned articles stay in the sidebar, never twice
 
 
 @pytest.mark.usefixtures("clinic_cached")
@@ -70,7 +79,7 @@ def test_index_pages_run_a_constant_number_of_queries(client, django_assert_num_
     condition_with_related(related_count)
     with django_assert_num_queries(4):  # conditions, treatments, latest articles, their authors
         assert client.get("/").status_code == 200
-    with django_assert_num_queries(2):  # the conditions, their other body regions
+    with django_assert_num_queries(4):  # the regions offered (main, other), the first letters, the conditions
         assert client.get("/conditions/").status_code == 200
     with django_assert_num_queries(1):
         assert client.get("/treatments/").status_code == 200

@@ -100,3 +100,17 @@ def test_the_index_is_kept_current_on_save(client):
     assert first_condition(client, "deep gluteal") == "Piriformis syndrome"
     if connection.vendor == "postgresql":
         assert Condition.objects.filter(pk=condition.pk, search_vector__isnull=False).exists()
+
+
+@pytest.mark.usefixtures("clinic_cached")
+@pytest.mark.parametrize("count", [1, 30])
+def test_search_runs_one_query_per_kind_whatever_the_number_of_matches(client, django_assert_num_queries, count):
+    for number in range(count):
+        ConditionFactory(name=f"Knee pain {number}", slug=f"knee-pain-{number}")
+        ResearchArticleFactory(title=f"Knee pain trial {number}", authors=2)
+    # Conditions, treatments, articles (each with its number of matches, counted in the same query), their authors.
+    with django_assert_num_queries(4):
+        response = client.get("/search/", {"q": "knee pain"})
+    results = response.context["results"]
+    assert results.group("conditions").total == count and results.group("articles").total == count
+    assert len(results.group("conditions").items) == min(count, 5)

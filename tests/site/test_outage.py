@@ -10,7 +10,9 @@ import secrets
 import shutil
 import sqlite3
 import tempfile
+import time
 
+import psycopg
 import pytest
 from django.contrib.sessions.backends.db import SessionStore
 from django.db import OperationalError, connection
@@ -85,6 +87,7 @@ def test_production_pools_connections_with_checks_and_short_timeouts():
         "DATABASES"
     ]["default"]
     assert database["CONN_MAX_AGE"] == 0  # the pool replaces persistent connections
+    assert database["ENGINE"] == "clinic.postgresql"  # fails fast while the database is down (clinic/db_health.py)
     pool = database["OPTIONS"]["pool"]
     assert pool["timeout"] == 3 and "check_connection" in pool["check"]  # a broken connection is never handed out
     assert database["OPTIONS"]["connect_timeout"] == 5
@@ -107,6 +110,19 @@ def test_a_runaway_query_is_cancelled_and_the_visitor_gets_the_503(client, monke
     monkeypatch.setattr("conditions.views.search_site", slow_search)
     response = client.get("/search/?q=back")
     assert_branded_503(response.status_code, response, response.content.decode())
+
+
+@pytest.mark.django_db(transaction=True)  # no test transaction holding locks on the table
+def test_readyz_says_unavailable_while_the_content_table_is_locked(client):
+    """`SELECT 1` answered while a lock made every uncached page fail; readiness now reads a content table."""
+    if connection.vendor != "postgresql":
+        pytest.skip("table locks and statement_timeout are PostgreSQL's")
+    assert client.get("/readyz").status_code == 200
+    with psycopg.connect(**connection.get_connection_params() | {"cursor_factory": None}) as other:
+        other.execute("LOCK TABLE conditions_condition IN ACCESS EXCLUSIVE MODE")  # held until this block ends
+        ready = client.get("/readyz")
+        assert ready.status_code == 503 and ready.json()["database"] == "unavailable"
+    assert client.get("/readyz").status_code == 200
 
 
 # --- The real thing ----------------------------------------------------------------------------------------
@@ -171,17 +187,60 @@ def test_postgres_stops_the_site_answers_503_then_recovers_without_a_restart(sit
     finally:
         postgres.start()
 
+    assert wait_for_first_200(f"{server.url}/treatments/") is not None, "the same process recovers: no restart"
     recovered = get(f"{server.url}/treatments/")
-    assert recovered.status == 200, "the same gunicorn process recovers once PostgreSQL is back"
     assert "Treatments" in recovered.text
     assert get(f"{server.url}/readyz").status == 200
 
     logs = log_lines(server)
-    outage = [entry for entry in logs if entry["logger"] == "clinic.outage"]
-    assert outage and all(len(entry["request_id"]) == 32 for entry in outage)
-    requests = {(entry["path"], entry["status"]) for entry in logs if entry["logger"] == "clinic.request"}
+    # The outage is logged once, when found (not once per request); each 503 is in the request log with its id.
+    outage = [entry for entry in logs if entry["logger"] == "clinic.db_health" and "unreachable" in entry["message"]]
+    assert len(outage) == 1
+    request_lines = [entry for entry in logs if entry["logger"] == "clinic.request"]
+    assert all(len(entry["request_id"]) == 32 for entry in request_lines if entry["status"] == 503)
+    requests = {(entry["path"], entry["status"]) for entry in request_lines}
     assert ("/treatments/", 503) in requests and ("/treatments/", 200) in requests
     assert not any(status == 500 for _, status in requests)
+
+
+def wait_for_first_200(url, limit=10):
+    """Seconds until `url` first answers 200 (asked every 50 ms), or None after `limit` seconds."""
+    started = time.monotonic()
+    while time.monotonic() - started < limit:
+        if get(url, timeout=5).status == 200:
+            return time.monotonic() - started
+        time.sleep(0.05)
+    return None
+
+
+def test_during_an_outage_requests_fail_fast_and_pages_return_within_a_second_of_postgres(site_on_its_own_postgres):
+    """The pool alone retried at growing intervals (1, 3, 7 s...): after an 8 s outage pages kept failing for seconds,
+    and every request meanwhile waited 3 s for a connection."""
+    postgres, server = site_on_its_own_postgres
+    assert get(f"{server.url}/conditions/").status == 200
+
+    postgres.stop()
+    try:
+        first = get(f"{server.url}/research/")
+        assert first.status == 503 and first.seconds < 1  # finds the database gone: marked down
+        started = time.monotonic()
+        while time.monotonic() - started < 8:
+            uncached = get(f"{server.url}/research/")
+            assert uncached.status == 503 and uncached.headers["Retry-After"]
+            assert uncached.seconds < 1, "known down: no waiting for the pool's 3 s timeout"
+            cached = get(f"{server.url}/conditions/")
+            assert cached.status == 200 and cached.seconds < 1
+            assert get(f"{server.url}/healthz").status == 200
+            time.sleep(0.2)
+    finally:
+        postgres.start()  # returns once PostgreSQL accepts connections
+
+    seconds = wait_for_first_200(f"{server.url}/research/")
+    assert seconds is not None and seconds < 1, f"first 200 after {seconds} s"
+    assert get(f"{server.url}/readyz").status == 200
+    logs = log_lines(server)
+    assert any("failing fast" in entry["message"] for entry in logs)
+    assert not any(entry.get("status") == 500 for entry in logs)
 
 
 def test_a_missing_table_on_sqlite_is_a_bug_not_an_outage():

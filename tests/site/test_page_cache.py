@@ -148,7 +148,7 @@ def test_pages_are_rendered_when_the_cache_is_unreachable(client, settings):
 
 
 def test_public_pages_work_when_redis_is_down(client, settings):
-    """REDIS_URL pointing at a Redis that does not answer: every public page is still rendered; /readyz says 503."""
+    """REDIS_URL pointing at a Redis that does not answer: every public page is still rendered; /readyz stays 200."""
     settings.CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": "redis://127.0.0.1:9/0"}
     }
@@ -161,7 +161,8 @@ def test_public_pages_work_when_redis_is_down(client, settings):
     data = {"name": "Ann", "phone": "5550101234", "consent": "on", "preferred_time": "any"}
     data["csrfmiddlewaretoken"] = token
     assert client.post("/appointments/request/", data).status_code == 302
-    assert client.get("/readyz").status_code == 503
+    ready = client.get("/readyz")  # pages are served, so the server stays in the load balancer
+    assert ready.status_code == 200 and ready.json() == {"status": "ok", "database": "ok", "cache": "unavailable"}
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Production settings: refuse to start without a real secret key; pass Django's deployment checks."""
 
 import os
+import runpy
 import secrets
 import subprocess
 import sys
@@ -35,3 +36,12 @@ def test_production_settings_pass_the_deployment_checks():
     result = manage("check", "--deploy", "--fail-level", "WARNING", secret_key=secrets.token_urlsafe(50))
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_production_gunicorn_keeps_every_worker_serving(monkeypatch):
+    """max_requests = 5000 recycled a worker every few seconds under load: half the capacity (879 vs 1,778 req/s)."""
+    config = ROOT / "deploy/gunicorn.conf.py"  # read by gunicorn -c as a Python file
+    assert runpy.run_path(str(config))["max_requests"] == 0
+    monkeypatch.setenv("GUNICORN_MAX_REQUESTS", "100000")  # opt in: rarely, staggered
+    opted_in = runpy.run_path(str(config))
+    assert opted_in["max_requests"] == 100000 and opted_in["max_requests_jitter"] == 10000

@@ -17,7 +17,7 @@ from django.core.management.base import BaseCommand, CommandError
 from citations.files import FILE_FORMATS, CitationFileError, read_path, size_text
 from conditions.models import Condition, ResearchArticle
 from conditions.publishing import reviewer_named
-from importing.citations import DUPLICATE, ERROR, NEW, CitationImporter, ImportFailed, summary
+from importing.citations import DUPLICATE, ERROR, NEW, CitationImporter, ImportFailed, error_summary, summary
 from importing.wordpress.report import ProgressBar
 
 EXIT_RECORD_ERRORS = 1
@@ -92,6 +92,8 @@ class Command(BaseCommand):
         styles = {NEW: self.style.SUCCESS, DUPLICATE: None, ERROR: self.style.ERROR}
         for outcome in outcomes:
             self.stdout.write(outcome.line(), styles[outcome.status])
+            for line in outcome.warning_lines():
+                self.stdout.write(line, self.style.WARNING)
         self.stdout.write(summary(outcomes))
         if dry_run:
             self.stdout.write("Dry run: nothing was saved.")
@@ -100,9 +102,4 @@ class Command(BaseCommand):
         if errors:
             for outcome in errors:
                 self.stderr.write(f"{outcome.record.label}: {outcome.detail}")
-            count = len(errors)
-            raise CommandError(
-                f"{count} record{'s' if count != 1 else ''} could not be imported (listed above); "
-                + ("nothing was saved (dry run)." if dry_run else "the other records were imported."),
-                returncode=EXIT_RECORD_ERRORS,
-            )
+            raise CommandError(error_summary(outcomes, dry_run), returncode=EXIT_RECORD_ERRORS)

@@ -1,0 +1,70 @@
+"""The live preview: the public page from the unsaved form, for staff who may edit, and nothing is saved."""
+
+from django.urls import reverse
+from reversion.models import Version
+
+from conditions.models import Condition
+
+from ..factories import ConditionFactory, TreatmentFactory
+from ..helpers import admin_form_data, admin_url, browser_client, new_condition_data
+
+
+def preview_url(condition=None):
+    name = "admin:conditions_condition_live_preview"
+    return reverse(name, args=[condition.pk]) if condition else reverse(name)
+
+
+def test_the_preview_shows_the_unsaved_text_and_saves_nothing(login, editor):
+    client = login(editor)
+    data = new_condition_data(client, overview="<p>The piriformis muscle presses on the nerve.</p>")
+    response = client.post(preview_url(), data)
+
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    result = response.json()
+    assert "The piriformis muscle presses on the nerve." in result["html"]
+    assert "Failed back surgery syndrome" in result["html"]  # the public template, with the typed name
+    assert "<script" not in result["html"]
+    assert "Flesch–Kincaid grade" in result["readability"]
+    assert not Condition.objects.exists() and not Version.objects.exists()
+
+
+def test_the_preview_of_a_page_shows_its_unsaved_treatment_rows_and_leaves_the_page_alone(login, reviewer):
+    condition = ConditionFactory(overview="<p>Saved text.</p>")
+    treatment = TreatmentFactory(name="Radiofrequency ablation")
+    versions = Version.objects.count()
+    client = login(reviewer)
+    data = admin_form_data(
+        client.get(admin_url(Condition, "change", condition.pk)),
+        overview="<p>Typed, not saved.</p>",
+        **{"condition_treatments-TOTAL_FORMS": "1", "condition_treatments-0-treatment": str(treatment.pk),
+           "condition_treatments-0-position": "1", "condition_treatments-0-note": "When injections stop helping."},
+    )  # fmt: skip
+    html = client.post(preview_url(condition), data).json()["html"]
+
+    assert "Typed, not saved." in html and "Saved text." not in html
+    assert "Radiofrequency ablation" in html and "When injections stop helping." in html
+    condition.refresh_from_db()
+    assert condition.overview == "<p>Saved text.</p>" and not condition.condition_treatments.exists()
+    assert Version.objects.count() == versions
+
+
+def test_the_preview_needs_a_signed_in_person_who_may_edit(client, administrator, login):
+    condition = ConditionFactory()
+    anonymous = client.post(preview_url(condition), {"name": "x"})
+    assert anonymous.status_code == 302 and "/login/" in anonymous["Location"]
+    # An Administrator may read content but not write it: no preview of a new page.
+    assert login(administrator).post(preview_url(), {"name": "x"}).status_code == 403
+
+
+def test_the_preview_is_a_post_with_the_forms_csrf_token(editor):
+    client = browser_client(editor)
+    assert client.post(preview_url(), {"name": "x"}).status_code == 403
+    assert client.get(preview_url()).status_code == 405
+
+
+def test_a_half_filled_or_nonsense_form_still_previews(login, editor):
+    client = login(editor)
+    nonsense = {"slug": "not a slug!", "name": "x" * 500, "body_region": "nowhere", "summary": "<p>Half a sentence"}
+    for data in ({}, nonsense):
+        response = client.post(preview_url(), data)
+        assert response.status_code == 200 and "html" in response.json()
