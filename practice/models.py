@@ -4,7 +4,6 @@
 so a page costs no query for it; any save or delete of the details or a location forgets the cached copy.
 """
 
-import logging
 import re
 from datetime import timedelta
 from urllib.parse import urlencode
@@ -21,7 +20,6 @@ from clinic.cached_values import forget, remembered
 from clinic.media import ImageUploadValidator, random_name
 
 CACHE_KEY = "practice:clinic:v1"
-logger = logging.getLogger("practice")
 
 #: schema.org `openingHours` lines, e.g. "Mo-Fr 08:00-17:00" or "Sa 09:00-12:00".
 DAYS = {"Mo": _("Monday"), "Tu": _("Tuesday"), "We": _("Wednesday"), "Th": _("Thursday"), "Fr": _("Friday"),

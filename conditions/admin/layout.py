@@ -8,6 +8,7 @@ The sections come from `Model.sections`, so a section added to a model appears i
 from adminsortable2.admin import CustomInlineFormSet
 from django import forms
 from django.contrib import admin
+from django.forms.models import BaseInlineFormSet
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -55,12 +56,20 @@ def name_unlabelled_inputs(form, row=None):
         widget.attrs.setdefault("aria-label", f"{label}, {_('row')} {row}" if row is not None else label)
 
 
-class LabelledRowsFormSet(CustomInlineFormSet):
-    """Tabular inline rows (sortable) whose inputs say what they are, for screen readers and axe."""
+class LabelledRows:
+    """Tabular inline rows whose inputs say what they are, for screen readers and axe."""
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
         name_unlabelled_inputs(form, row=index + 1 if index is not None else "new")
+
+
+class LabelledRowsFormSet(LabelledRows, CustomInlineFormSet):
+    """Sortable rows (django-admin-sortable2)."""
+
+
+class LabelledInlineFormSet(LabelledRows, BaseInlineFormSet):
+    """Rows in a plain tabular inline."""
 
 
 class RenderedRichText:

@@ -21,7 +21,17 @@ from conditions.page_state import state_of
 from conditions.readability import TARGET_GRADE, measure
 
 from .citations import CitationAdminViews
-from .layout import CONTENT, MORE, RESEARCH, REVIEW, SECTIONS, TREATMENTS, in_tab, section_fieldsets
+from .layout import (
+    CONTENT,
+    MORE,
+    RESEARCH,
+    REVIEW,
+    SECTIONS,
+    TREATMENTS,
+    LabelledInlineFormSet,
+    in_tab,
+    section_fieldsets,
+)
 from .ordering import SortableInlinesAdmin, SortableTabularInline
 from .workflow import PublishableAdmin
 
@@ -152,6 +162,7 @@ class ConditionArticleInline(SortableTabularInline):
 
 class ConditionRegionInline(admin.TabularInline):
     model = ConditionRegion
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ("region",)
     classes = in_tab(CONTENT)
@@ -214,6 +225,7 @@ class ClinicianProfileAdmin(ReviewedAdmin):
 
 class ArticleAuthorInline(admin.TabularInline):
     model = ArticleAuthor
+    formset = LabelledInlineFormSet
     extra = 0
     fields = ("position", "family_name", "given_names", "credentials")
 
