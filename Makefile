@@ -36,11 +36,13 @@ serve: $(VENV)/.runtime
 ## loadtest: production gunicorn config + PostgreSQL (clinic_loadtest, 1,000 conditions) + wrk, 60 s at 64 connections
 ##           on 127.0.0.1:8000 (LOADTEST_PORT, LOADTEST_SECONDS), cache warmed first
 loadtest: $(VENV)/.runtime
+	scripts/debian-tools.sh wrk
 	scripts/loadtest.sh
 
 ## faulttest: production gunicorn under wrk while its own PostgreSQL (5460) stops and its own Redis (6390) hangs;
 ##            prints recovery times, p99s, 500 counts (needs wrk, redis-server, PostgreSQL server programs)
 faulttest: $(VENV)/.runtime
+	scripts/debian-tools.sh wrk redis-server
 	$(PY) bench/faulttest.py
 
 ## backup: content, accounts, redirects and media to backups/clinic-<time>.tar.gz (keep it private)
@@ -66,6 +68,7 @@ bench/audit/node_modules/.installed: bench/audit/package.json bench/audit/packag
 
 ## bench: gunicorn + PostgreSQL + wrk: condition page (cache hit/miss), A–Z index, search, vs a static file
 bench: $(VENV)/.dev
+	scripts/debian-tools.sh wrk
 	$(PY) bench/bench.py
 
 ## bench-imports: only `import_citations` of a generated 7,000-record BibTeX library (time and peak memory)
@@ -75,10 +78,12 @@ bench-imports: $(VENV)/.dev
 ## scaletest: Redis + PostgreSQL + 2 gunicorn app servers + Varnish (deploy/varnish.vcl) under wrk while an editor
 ##            withdraws and publishes: every response 200, each change visible within 1 s, throughput, hit ratio
 scaletest: $(VENV)/.dev
+	scripts/debian-tools.sh wrk varnish redis-server
 	$(PY) bench/scaletest.py
 
 ## audit: Lighthouse scores (Performance, Accessibility, Best Practices, SEO) of the home and condition pages
 audit: $(VENV)/.dev bench/audit/node_modules/.installed
+	scripts/debian-tools.sh chromium
 	$(PY) bench/audit.py
 
 ## lint: every pre-commit hook on every file (ruff, django-upgrade, djade, the import contracts); changes nothing
