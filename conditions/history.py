@@ -6,15 +6,15 @@ edit counter, a reminder or a sign-off). Saves outside the admin get a revision 
 `ConditionsConfig.ready()`.
 """
 
-import json
-
 import reversion
 from django.contrib.contenttypes.models import ContentType
-from django.core import serializers
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models.signals import post_save
 from django.utils import timezone
+from django.utils.encoding import is_protected_type
 from reversion.models import Revision, Version
+
+from clinic.bulk import bulk_insert
 
 from .models import UNVERSIONED, ClinicianProfile, Condition, ResearchArticle, Treatment
 
@@ -28,6 +28,16 @@ def keep_a_revision_of_every_save(sender, instance, created, raw, **kwargs):
     with reversion.create_revision():
         reversion.add_to_revision(instance)
         reversion.set_comment("Created outside the admin" if created else "Saved outside the admin")
+
+
+def _field_values(obj, fields):
+    """What Django's "python" serializer gives for these fields (no natural keys), without its per-object
+    machinery: a protected type (number, date, None, a foreign key's id) stays as it is, the rest is text."""
+    values = {}
+    for field in fields:
+        value = field.value_from_object(obj)
+        values[field.name] = value if is_protected_type(value) else field.value_to_string(obj)
+    return values
 
 
 def record_new_pages(pages, rows, user=None, comment=""):
@@ -50,17 +60,18 @@ def record_new_pages(pages, rows, user=None, comment=""):
     versions = []
     for model, objects in by_model.items():
         opts, content_type = model._meta.concrete_model._meta, ContentType.objects.get_for_model(model)
-        fields = [field.name for field in opts.local_fields if field.name not in UNVERSIONED]
+        fields = [field for field in opts.local_fields if field.serialize and field.name not in UNVERSIONED]
         no_links = {field.name: [] for field in opts.local_many_to_many if field.name not in UNVERSIONED}
-        for obj, data in zip(objects, serializers.serialize("python", objects, fields=fields), strict=True):
-            data["fields"].update(no_links)
+        encoder = DjangoJSONEncoder()
+        for obj in objects:
+            data = {"model": opts.label_lower, "pk": obj.pk, "fields": _field_values(obj, fields) | no_links}
             versions.append(
                 Version(
                     revision=revision, content_type=content_type, object_id=str(obj.pk), db=obj._state.db or "default",
-                    format="json", serialized_data=json.dumps([data], cls=DjangoJSONEncoder), object_repr=str(obj),
+                    format="json", serialized_data=encoder.encode([data]), object_repr=str(obj),
                 )
             )  # fmt: skip
-    Version.objects.bulk_create(versions, batch_size=1000)
+    bulk_insert(Version, versions)
     return revision
 
 

@@ -24,6 +24,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from clinic.bulk import bulk_insert
 from clinicians.models import reviewer_identity, signing_clinician
 
 from . import notifications
@@ -167,12 +168,12 @@ def publish_new(pages, rows, reviewer, *, note="", also=None):
     if not name:
         raise ValidationError(_("A sign-off needs the reviewer's name."))
     content_type, now = ContentType.objects.get_for_model(model), timezone.now()
-    signoffs = SignOff.objects.bulk_create(
+    signoffs = bulk_insert(SignOff, (
         SignOff(content_type=content_type, object_id=page.pk, reviewer=reviewer, reviewer_name=name,
                 reviewer_credentials=credentials or "", edit_version=page.edit_version, content_digest=state.digest(),
                 note=note or _("Published"), signed_at=now)
         for page, state in zip(pages, states_of_new(pages, rows), strict=True)
-    )  # fmt: skip
+    ))  # fmt: skip
     latest = SignOff.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by("-pk")
     model.objects.filter(pk__in=[page.pk for page in pages]).update(
         status=Status.PUBLISHED, published_at=now, edit_version=F("edit_version") + 1,

@@ -17,6 +17,7 @@ from citations.ama import author_list
 from citations.identifiers import normalize_doi, normalize_pmid, normalize_url
 from citations.records import Citation, is_placeholder
 from citations.tokens import keyword_index
+from clinic.bulk import bulk_insert
 from clinic.cache import content_changed
 from conditions.history import record_new_pages
 from conditions.models import RESERVED_ARTICLE_SLUGS, ArticleAuthor, ResearchArticle, Status
@@ -183,7 +184,7 @@ def create_articles(items, owner=None, reviewer=None, note="", comment=""):
         article.doi, article.pmid = normalize_doi(article.doi), article.pmid.strip()
         article.keyword_index = keyword_index(article.keywords)
         articles.append(article)
-    ResearchArticle.objects.bulk_create(articles, batch_size=BATCH)
+    bulk_insert(ResearchArticle, articles)
     rows = [
         {
             "authors": [
@@ -193,7 +194,7 @@ def create_articles(items, owner=None, reviewer=None, note="", comment=""):
         }
         for article, (citation, _slug) in zip(articles, items, strict=True)
     ]
-    ArticleAuthor.objects.bulk_create([author for row in rows for author in row["authors"]], batch_size=BATCH)
+    bulk_insert(ArticleAuthor, [author for row in rows for author in row["authors"]])
     if reviewer is not None:
         publish_new(articles, rows, reviewer, note=note, also=search_vector_values(ResearchArticle))
     else:
