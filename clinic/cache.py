@@ -238,7 +238,8 @@ def content_changed(sender, instance=None, **kwargs):
     left_the_site = was_public and (signal is post_delete or not instance.is_published)
     try:
         tagger = _TAGGERS.get(sender)
-        tags = None if tagger is None else set(tagger(instance, **kwargs))
+        # No instance: a bulk change (an import) says only which model changed, so every page is purged.
+        tags = None if tagger is None or instance is None else set(tagger(instance, **kwargs))
     except Exception:  # noqa: BLE001 - naming the tags read the database or the cache: purge everything instead
         logger.exception("Could not name the pages a change affects; the whole page cache is purged")
         tags = None

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from clinic.cache import content_changed
 from conditions.models import Condition, ResearchArticle, Status, Treatment
 
 from ..factories import ConditionFactory, ConditionTreatmentFactory, ResearchArticleFactory, TreatmentFactory
@@ -125,3 +126,12 @@ def test_the_pages_a_publish_changes_are_cached_before_the_first_patient_asks(re
         response = visitor.get(url)
         assert response["X-Page-Cache"] == "hit", url
         assert "Failed back surgery syndrome" in response.content.decode()
+
+
+def test_a_bulk_change_purges_every_page_without_an_error(client, caplog):
+    condition = ConditionFactory()
+    cache_state(client, condition.get_absolute_url())
+    assert cache_state(client, condition.get_absolute_url()) == "hit"
+    content_changed(ResearchArticle)  # what an import says after writing articles in bulk
+    assert cache_state(client, condition.get_absolute_url()) == "miss"
+    assert not [record for record in caplog.records if record.levelname == "ERROR"]
