@@ -250,7 +250,12 @@ def content_changed(sender, instance=None, **kwargs):
         except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving
             logger.exception("Could not remember when a scheduled page goes live")
     urls = _warm_urls(instance) if tags is not None else []
-    transaction.on_commit(functools.partial(_invalidate_quietly, tags, left_the_site, urls), robust=True)
+    after_commit = functools.partial(_invalidate_quietly, tags, left_the_site, urls)
+    connection = transaction.get_connection()
+    if connection.in_atomic_block or connection.get_autocommit():
+        transaction.on_commit(after_commit, robust=True)
+    else:  # manual transaction management (`flush` re-creating the Site): no commit hook to wait for
+        after_commit()
 
 
 def _invalidate(tags, left_the_site, downstream=False):
