@@ -1,5 +1,6 @@
 import os
 import shutil
+import time
 
 import pytest
 from django.contrib.sites.models import Site
@@ -110,6 +111,11 @@ def page(browser, request):
     if failed is not None and failed.failed:
         os.makedirs("test-artifacts", exist_ok=True)
         page.screenshot(path=f"test-artifacts/{request.node.name}.png", full_page=True)
+    # Stop the page's scripts (preview, autosave, choosers), then give the live server a moment to finish a request
+    # it already took: the test database is flushed next, and SQLite's shared memory database refuses to flush a
+    # table another thread is reading ("database table is locked").
+    page.goto("about:blank")
+    time.sleep(0.5)
     context.close()
 
 
