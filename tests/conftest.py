@@ -114,7 +114,8 @@ def page(browser, request):
     # Stop the page's scripts (preview, autosave, choosers), then give the live server a moment to finish a request
     # it already took: the test database is flushed next, and SQLite's shared memory database refuses to flush a
     # table another thread is reading ("database table is locked").
-    page.goto("about:blank")
+    for open_page in context.pages:  # a test may have closed its page or opened others
+        open_page.goto("about:blank")
     time.sleep(0.5)
     context.close()
 
