@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.encoding import is_protected_type
 from reversion.models import Revision, Version
 
-from clinic.bulk import bulk_insert
+from clinic.bulk import columns_of, insert_rows
 
 from .models import UNVERSIONED, ClinicianProfile, Condition, ResearchArticle, Treatment
 
@@ -44,9 +44,10 @@ def record_new_pages(pages, rows, user=None, comment=""):
     """Pages created in bulk (an import: `bulk_create` sends no post_save) and their followed rows, as one revision.
 
     `rows`: each page's linked rows as written ({relation: [rows]}). The versions are exactly what
-    `reversion.add_to_revision` stores, written in a constant number of queries: Django's serializer reads each
-    many-to-many field with one query per object, and a new page has no many-to-many links yet, so they are written
-    as empty lists instead of being read.
+    `reversion.add_to_revision` stores (Django's JSON serializer: non-ASCII text as it is, a final newline), written
+    in a constant number of queries as plain rows: Django's serializer reads each many-to-many field with one query
+    per object, and a new page has no many-to-many links yet, so they are written as empty lists instead of being
+    read.
     """
     if not pages:
         return None
@@ -57,21 +58,19 @@ def record_new_pages(pages, rows, user=None, comment=""):
                 by_model.setdefault(type(row), []).append(row)
     user = user if user is not None and user.pk else None
     revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
+    encode = DjangoJSONEncoder(ensure_ascii=False).encode  # as django.core.serializers.json writes
     versions = []
     for model, objects in by_model.items():
         opts, content_type = model._meta.concrete_model._meta, ContentType.objects.get_for_model(model)
         fields = [field for field in opts.local_fields if field.serialize and field.name not in UNVERSIONED]
         no_links = {field.name: [] for field in opts.local_many_to_many if field.name not in UNVERSIONED}
-        encoder = DjangoJSONEncoder()
         for obj in objects:
             data = {"model": opts.label_lower, "pk": obj.pk, "fields": _field_values(obj, fields) | no_links}
             versions.append(
-                Version(
-                    revision=revision, content_type=content_type, object_id=str(obj.pk), db=obj._state.db or "default",
-                    format="json", serialized_data=encoder.encode([data]), object_repr=str(obj),
-                )
+                (revision.pk, str(obj.pk), content_type.pk, obj._state.db or "default", "json",
+                 encode([data]) + "\n", str(obj))
             )  # fmt: skip
-    bulk_insert(Version, versions)
+    insert_rows(Version, columns_of(Version), versions)
     return revision
 
 

@@ -24,7 +24,7 @@ from django.db.models import F, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clinic.bulk import bulk_insert
+from clinic.bulk import columns_of, insert_rows
 from clinicians.models import reviewer_identity, signing_clinician
 
 from . import notifications
@@ -168,10 +168,9 @@ def publish_new(pages, rows, reviewer, *, note="", also=None):
     if not name:
         raise ValidationError(_("A sign-off needs the reviewer's name."))
     content_type, now = ContentType.objects.get_for_model(model), timezone.now()
-    signoffs = bulk_insert(SignOff, (
-        SignOff(content_type=content_type, object_id=page.pk, reviewer=reviewer, reviewer_name=name,
-                reviewer_credentials=credentials or "", edit_version=page.edit_version, content_digest=state.digest(),
-                note=note or _("Published"), signed_at=now)
+    signoffs = insert_rows(SignOff, columns_of(SignOff), (
+        (content_type.pk, page.pk, reviewer.pk, name, credentials or "", None, now, page.edit_version,
+         state.digest(), note or _("Published"))
         for page, state in zip(pages, states_of_new(pages, rows), strict=True)
     ))  # fmt: skip
     latest = SignOff.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by("-pk")
@@ -180,7 +179,7 @@ def publish_new(pages, rows, reviewer, *, note="", also=None):
         signoff=Subquery(latest.values("pk")[:1]), **(also or {}),
     )  # fmt: skip
     for page, signoff in zip(pages, signoffs, strict=True):
-        page.status, page.published_at, page.signoff, page.edit_version = (
+        page.status, page.published_at, page.signoff_id, page.edit_version = (
             Status.PUBLISHED, now, signoff, page.edit_version + 1
         )  # fmt: skip
     return pages

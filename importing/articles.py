@@ -17,7 +17,7 @@ from citations.ama import author_list
 from citations.identifiers import normalize_doi, normalize_pmid, normalize_url
 from citations.records import Citation, is_placeholder
 from citations.tokens import keyword_index
-from clinic.bulk import bulk_insert
+from clinic.bulk import bulk_insert, columns_of, insert_rows
 from clinic.cache import content_changed
 from conditions.history import record_new_pages
 from conditions.models import RESERVED_ARTICLE_SLUGS, ArticleAuthor, ResearchArticle, Status
@@ -185,16 +185,18 @@ def create_articles(items, owner=None, reviewer=None, note="", comment=""):
         article.keyword_index = keyword_index(article.keywords)
         articles.append(article)
     bulk_insert(ResearchArticle, articles)
-    rows = [
-        {
-            "authors": [
-                ArticleAuthor(article=article, position=position, **author.as_fields())
-                for position, author in enumerate(citation.authors, start=1)
-            ]
-        }
+    # Authors written as plain rows (tens of thousands in a large library), then made model objects for the
+    # sign-off's digest and the history without going through the keyword-argument constructor.
+    authors = [
+        [(article.pk, position, author.family, author.given, author.credentials)
+         for position, author in enumerate(citation.authors, start=1)]
         for article, (citation, _slug) in zip(articles, items, strict=True)
+    ]  # fmt: skip
+    columns, db = columns_of(ArticleAuthor), ArticleAuthor.objects.db
+    pks = iter(insert_rows(ArticleAuthor, columns, [row for own in authors for row in own]))
+    rows = [
+        {"authors": [ArticleAuthor.from_db(db, ("id", *columns), (next(pks), *row)) for row in own]} for own in authors
     ]
-    bulk_insert(ArticleAuthor, [author for row in rows for author in row["authors"]])
     if reviewer is not None:
         publish_new(articles, rows, reviewer, note=note, also=search_vector_values(ResearchArticle))
     else:

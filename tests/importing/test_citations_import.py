@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from citations import bibtex, files, medline, ris
 from conditions.models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
+from importing import articles
 from importing.articles import normalized_title, problems
 from importing.citations import CitationImporter
 
@@ -315,12 +316,11 @@ def test_an_unknown_condition_is_refused_before_reading():
 def test_a_failure_midway_writes_nothing(monkeypatch):
     """The articles are written, then their authors fail: the articles are rolled back too."""
 
-    def fail_after_the_articles(*args, **kwargs):
+    def fail_after_the_articles(model, columns, rows):
+        assert model is ArticleAuthor and ResearchArticle.objects.count() == 4  # the articles are already written
         raise RuntimeError("disk full")
 
-    # Each author's value is prepared as it is written (by COPY on PostgreSQL, by INSERT elsewhere), after the
-    # articles'; no query can run here, in the middle of a COPY.
-    monkeypatch.setattr(ArticleAuthor._meta.get_field("family_name"), "pre_save", fail_after_the_articles)
+    monkeypatch.setattr(articles, "insert_rows", fail_after_the_articles)
     code, _, err = run(FIXTURES / "zotero_library.ris")
     assert code == 2
     assert "zotero_library.ris: disk full. Nothing was imported." in err
