@@ -40,24 +40,25 @@ def _field_values(obj, fields):
     return values
 
 
-def record_new_pages(pages, rows, user=None, comment=""):
+def record_new_pages(pages, rows, user=None, comment="", revision=None):
     """Pages created in bulk (an import: `bulk_create` sends no post_save) and their followed rows, as one revision.
 
     `rows`: each page's linked rows as written ({relation: [rows]}). The versions are exactly what
     `reversion.add_to_revision` stores (Django's JSON serializer: non-ASCII text as it is, a final newline), written
     in a constant number of queries as plain rows: Django's serializer reads each many-to-many field with one query
     per object, and a new page has no many-to-many links yet, so they are written as empty lists instead of being
-    read.
+    read. Added to `revision` when given (an import in batches), else to a new one; returns the revision.
     """
     if not pages:
-        return None
+        return revision
     by_model = {type(pages[0]): pages}
     for page_rows in rows:
         for relation_rows in page_rows.values():
             for row in relation_rows:
                 by_model.setdefault(type(row), []).append(row)
     user = user if user is not None and user.pk else None
-    revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
+    if revision is None:
+        revision = Revision.objects.create(date_created=timezone.now(), user=user, comment=comment)
     encode = DjangoJSONEncoder(ensure_ascii=False).encode  # as django.core.serializers.json writes
     versions = []
     for model, objects in by_model.items():

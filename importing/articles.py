@@ -171,13 +171,30 @@ def create_article(citation: Citation, slug, owner=None):
     return create_articles([(citation, slug)], owner=owner)[0]
 
 
-def create_articles(items, owner=None, reviewer=None, note="", comment=""):
-    """Research articles from (citation, slug) pairs, with their authors in order, in a constant number of queries.
+def create_articles(items, owner=None, reviewer=None, note="", comment="", progress=None):
+    """Research articles from (citation, slug) pairs, with their authors in order, in a constant number of queries
+    per batch of BATCH articles.
 
     Drafts, or published and signed off in `reviewer`'s name. `bulk_create` skips `save()` and post_save, so what
     they do is done here once for all: the normalised identifiers and keyword index of `ResearchArticle.save()`, the
-    search index, the history (one revision, `comment`) and the page cache.
+    search index, the history (one revision, `comment`) and the page cache (one purge). `progress(done, title)` is
+    called after each batch.
     """
+    items, articles, revision = list(items), [], None
+    for start in range(0, len(items), BATCH):
+        batch = items[start : start + BATCH]
+        written, rows = _write_batch(batch, owner, reviewer, note)
+        revision = record_new_pages(written, rows, user=reviewer or owner, comment=comment, revision=revision)
+        articles += written
+        if progress is not None:
+            progress(start + len(batch), batch[-1][0].title)
+    if articles:
+        content_changed(ResearchArticle)
+    return articles
+
+
+def _write_batch(items, owner, reviewer, note):
+    """The articles of `items` written, with their authors, published or drafts: (articles, their linked rows)."""
     articles = []
     for citation, slug in items:
         article = ResearchArticle(**citation.article_fields(), slug=slug, status=Status.DRAFT, owner=owner)
@@ -201,6 +218,4 @@ def create_articles(items, owner=None, reviewer=None, note="", comment=""):
         publish_new(articles, rows, reviewer, note=note, also=search_vector_values(ResearchArticle))
     else:
         update_search_vectors(ResearchArticle, [article.pk for article in articles])
-    record_new_pages(articles, rows, user=reviewer or owner, comment=comment)
-    content_changed(ResearchArticle)
-    return articles
+    return articles, rows

@@ -133,19 +133,16 @@ class CitationImporter:
                 reversion.set_comment(comment)
                 if self.user is not None:
                     reversion.set_user(self.user)
-                for start in range(0, len(new), BATCH):
-                    batch = new[start : start + BATCH]
-                    articles = create_articles(
-                        [(outcome.record.citation, outcome.slug) for outcome in batch],
-                        owner=self.user,
-                        reviewer=self.user if self.publish else None,
-                        note=f"Published on import of {self.file.name}",
-                        comment=comment,
-                    )
-                    for outcome, article in zip(batch, articles, strict=True):
-                        outcome.article = article
-                    if progress is not None:
-                        progress.update(start + len(batch), batch[-1].record.title)
+                articles = create_articles(
+                    [(outcome.record.citation, outcome.slug) for outcome in new],
+                    owner=self.user,
+                    reviewer=self.user if self.publish else None,
+                    note=f"Published on import of {self.file.name}",
+                    comment=comment,
+                    progress=progress.update if progress is not None else None,
+                )
+                for outcome, article in zip(new, articles, strict=True):
+                    outcome.article = article
                 self._targets = self._link_targets()
                 self._link_all(outcomes)
                 self._record_changed_conditions()
