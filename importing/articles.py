@@ -54,6 +54,26 @@ def tidy(citation: Citation):
     citation.authors = [author for author in citation.authors if not is_placeholder(author.family)]
 
 
+#: The article's fields a citation fills, in the model's order.
+CITATION_FIELDS = [field for field in ResearchArticle._meta.fields if field.name in Citation().article_fields()]
+
+
+def field_errors(values):
+    """[(field, its messages)] for the citation fields whose own rules refuse their value in `values`: what
+    `ResearchArticle.clean_fields` reports for them (a blank value of a field that may be blank is not checked),
+    without building an article per record. The article's other fields hold their defaults."""
+    errors = []
+    for field in CITATION_FIELDS:
+        value = values[field.attname]
+        if field.blank and value in field.empty_values:
+            continue
+        try:
+            field.clean(value, None)
+        except ValidationError as error:
+            errors.append((field, error.messages))
+    return errors
+
+
 def problems(citation: Citation) -> str:
     """Why this citation cannot become an article ("" when it can): the first problem, in one sentence.
 
@@ -64,18 +84,13 @@ def problems(citation: Citation) -> str:
     tidy(citation)
     if not citation.title:
         return "no title"
-    article = ResearchArticle(**citation.article_fields())
-    try:
-        article.clean_fields(exclude=["slug", "status", "published_at", "owner", "draft_of", "keyword_index"])
-    except ValidationError as error:
-        for name, messages in error.message_dict.items():
-            label = ResearchArticle._meta.get_field(name).verbose_name
-            if name not in OPTIONAL_FIELDS:
-                return f"{label}: {' '.join(messages)}"
-            value = str(getattr(citation, name))
-            shown = value if len(value) <= 60 else f"{value[:59]}…"
-            citation.warnings.append(f"{label} “{shown}” left out: {' '.join(messages)}")
-            setattr(citation, name, None if name == "year" else "")
+    for field, messages in field_errors(citation.article_fields()):
+        if field.name not in OPTIONAL_FIELDS:
+            return f"{field.verbose_name}: {' '.join(messages)}"
+        value = str(getattr(citation, field.name))
+        shown = value if len(value) <= 60 else f"{value[:59]}…"
+        citation.warnings.append(f"{field.verbose_name} “{shown}” left out: {' '.join(messages)}")
+        setattr(citation, field.name, None if field.name == "year" else "")
     for author in citation.authors:
         for name, value in author.as_fields().items():
             limit = ArticleAuthor._meta.get_field(name).max_length

@@ -5,15 +5,17 @@ EndNote, Mendeley and PubMed export them, each with deliberately broken records.
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
 
 from citations import bibtex, files, medline, ris
+from citations.records import Citation
 from conditions.models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
 from importing import articles
-from importing.articles import normalized_title, problems
+from importing.articles import field_errors, normalized_title, problems
 from importing.citations import CitationImporter
 
 from ..factories import ConditionArticleFactory, ConditionFactory, ResearchArticleFactory, StaffUserFactory
@@ -311,6 +313,25 @@ def test_an_unknown_condition_is_refused_before_reading():
     code, _, err = run(FIXTURES / "zotero_library.ris", "--condition", "no-such-condition")
     assert code == 2 and "No condition has the slug no-such-condition" in err
     assert not ResearchArticle.objects.exists()
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"year": 1500}, {"doi": "not a doi"}, {"pmid": "12ab"}, {"url": "<Go to ISI>://WOS:000301"}, {"issue": "x" * 30},
+     {"title": "t" * 600}, {"pages": "1" * 40, "volume": "v" * 21}, {"journal": ""}],
+)  # fmt: skip
+def test_a_citation_is_checked_by_the_rules_of_the_article_it_becomes(bad):
+    """The import checks each record's fields without building an article: the same errors as the article's own
+    `clean_fields` (what the admin's form reports), field by field."""
+    fields = Citation(title="Spinal cord stimulation", year=2014, doi="10.1111/papr.12088", pmid="23615332",
+                      url="https://example.org/a").article_fields() | bad  # fmt: skip
+    try:
+        ResearchArticle(**fields).clean_fields(exclude=["slug", "status", "published_at", "owner", "draft_of"])
+        expected = {}
+    except ValidationError as error:
+        expected = error.message_dict
+    assert {field.name: messages for field, messages in field_errors(fields)} == expected
+    assert expected or bad == {"journal": ""}
 
 
 def test_a_failure_midway_writes_nothing(monkeypatch):
