@@ -45,6 +45,7 @@ MONTHS = {m[:3].lower(): m for m in ("January February March April May June July
                                      "November December").split()}  # fmt: skip
 KEYLESS = re.compile(r"^(\s*@\s*(?!string|preamble|comment)[A-Za-z]+\s*[{(])\s*,", re.IGNORECASE | re.MULTILINE)
 INITIALS = re.compile(r"^(?:[A-Z]\.?[- ]?){1,4}$")
+LATEX_SPECIAL = re.compile(r"[\\{}$~]")  # a value without any of these has no LaTeX to decode
 
 
 def looks_like(text: str) -> bool:
@@ -180,7 +181,7 @@ class DecodeLatex(middlewares.LatexDecodingMiddleware):
         return block
 
     def _transform_python_value_string(self, python_string):
-        if not any(character in python_string for character in "\\{}$~"):
+        if LATEX_SPECIAL.search(python_string) is None:
             return python_string, ""
         return self._decoded(python_string)
 
@@ -242,16 +243,17 @@ def failure_reason(block) -> str:
     return f"{what} is not valid BibTeX (an unclosed brace or quote?)"
 
 
-def _field(entry: Entry, *names):
+def _field(fields, *names):
+    """The first of these fields with a value, in `fields` (an entry's `fields_dict`, built once per entry)."""
     for name in names:
-        field = entry.fields_dict.get(name)
+        field = fields.get(name)
         if field is not None and field.value not in ("", None):
             return field.value
     return ""
 
 
-def _text(entry, *names):
-    return clean_text(_field(entry, *names))
+def _text(fields, *names):
+    return clean_text(_field(fields, *names))
 
 
 def _given(first):
@@ -260,9 +262,9 @@ def _given(first):
     return initials_as_given(given) if re.fullmatch(r"[A-Z]{1,4}", given) else given
 
 
-def authors(entry: Entry):
+def authors(fields):
     result = []
-    for name in _field(entry, "author") or []:
+    for name in _field(fields, "author") or []:
         if isinstance(name, str):  # SplitNameParts could not split it: keep the whole name
             result.append(Author(clean_text(name)))
             continue
@@ -278,21 +280,22 @@ def authors(entry: Entry):
 def citation_from_entry(entry: Entry) -> Citation:
     """A citation from the entry's own fields. Identifiers come only from identifier fields (`doi`, `pmid`), never
     from notes: a "PMID: 155333" in a note may name another paper."""
-    keyword_text = _text(entry, "keywords", "mesh")
+    fields = entry.fields_dict
+    keyword_text = _text(fields, "keywords", "mesh")
     keywords = re.split(r"\s*;\s*" if ";" in keyword_text else r"\s*,\s*", keyword_text) if keyword_text else []
     return Citation(
-        title=clean_title(_text(entry, "title")),
-        authors=authors(entry),
-        journal=_text(entry, "journal", "journaltitle", "booktitle"),
-        journal_abbreviation=_text(entry, "shortjournal", "journal-iso", "journalabbreviation"),
-        year=clean_year(_text(entry, "year", "date")),
-        volume=_text(entry, "volume"),
-        issue=_text(entry, "number", "issue"),
-        pages=clean_pages(_text(entry, "pages")),
-        doi=_text(entry, "doi"),
-        pmid=_text(entry, "pmid"),
-        url=_text(entry, "url"),
-        abstract=clean_abstract(_field(entry, "abstract")),
+        title=clean_title(_text(fields, "title")),
+        authors=authors(fields),
+        journal=_text(fields, "journal", "journaltitle", "booktitle"),
+        journal_abbreviation=_text(fields, "shortjournal", "journal-iso", "journalabbreviation"),
+        year=clean_year(_text(fields, "year", "date")),
+        volume=_text(fields, "volume"),
+        issue=_text(fields, "number", "issue"),
+        pages=clean_pages(_text(fields, "pages")),
+        doi=_text(fields, "doi"),
+        pmid=_text(fields, "pmid"),
+        url=_text(fields, "url"),
+        abstract=clean_abstract(_field(fields, "abstract")),
         keywords=unique_keywords(keywords),
         warnings=list(entry.parser_metadata.get(WARNINGS, [])),
     )
