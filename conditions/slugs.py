@@ -8,8 +8,9 @@ MAX_LENGTH = 200
 def unique_slug(text, taken, *, max_length=MAX_LENGTH, fallback="page"):
     """A slug for `text` for which `taken(slug)` is false: `base`, else `base-2`, `base-3`... (cut at a word, within
     `max_length`). `taken` is a function: a query for one model, or a lookup in a set the caller keeps."""
-    base = slugify(text)[:max_length].strip("-")
-    if len(slugify(text)) > max_length and "-" in base:
+    full = slugify(text)
+    base = full[:max_length].strip("-")
+    if len(full) > max_length and "-" in base:
         base = base.rsplit("-", 1)[0]
     base = base or fallback
     slug, number = base, 2
