@@ -10,25 +10,43 @@ import): plain tuples of column values, so no model instance is built per row at
 """
 
 from django.db import connections
+from django.db.models.sql import Query
 
 
-def bulk_insert(model, objects):
-    """Insert new `objects` of `model` (no pk yet) and set their pks. Like `bulk_create`, no `save()` and no
-    signals: each field's `pre_save` runs (defaults, `auto_now_add`), so the rows hold what `bulk_create` writes."""
+def bulk_insert(model, objects, computed=None):
+    """Insert new `objects` of `model` and set their pks (kept when given: `reserve_pks`). Like `bulk_create`, no
+    `save()` and no signals: each field's `pre_save` runs (defaults, `auto_now_add`), so the rows hold what
+    `bulk_create` writes. `computed`: {field name: expression} the database evaluates for each row from the row's
+    own columns (PostgreSQL, e.g. a search vector), so no UPDATE rewrites the rows afterwards."""
     objects = list(objects)
     using = model.objects.db
     connection = connections[using]
     if not objects:
         return objects
     if connection.vendor != "postgresql":
-        return model.objects.bulk_create(objects, batch_size=1000)
-    fields = _fields(model)
+        objects = model.objects.bulk_create(objects, batch_size=1000)
+        if computed:
+            model.objects.filter(pk__in=[obj.pk for obj in objects]).update(**computed)
+        return objects
+    fields = [field for field in _fields(model) if field.name not in (computed or {})]
     rows = ([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields] for obj in objects)
-    pks = _copy(connection, model, fields, rows, len(objects))
+    pks = [obj.pk for obj in objects] if all(obj.pk is not None for obj in objects) else None
+    pks = _copy(connection, model, fields, rows, len(objects), pks=pks, computed=computed)
     for obj, pk in zip(objects, pks, strict=True):
         setattr(obj, model._meta.pk.attname, pk)
         obj._state.adding, obj._state.db = False, using
     return objects
+
+
+def reserve_pks(model, count):
+    """`count` new primary keys of `model` taken from its table's sequence before the rows are written, so rows
+    that point at each other (a page and its sign-off) are written once each; None where the database gives keys
+    only as rows are written (SQLite)."""
+    connection = connections[model.objects.db]
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        return _next_pks(cursor, model._meta, count)
 
 
 def insert_rows(model, columns, rows):
@@ -58,18 +76,51 @@ def _fields(model):
     return [field for field in model._meta.concrete_fields if not field.generated and not field.primary_key]
 
 
-def _copy(connection, model, fields, rows, count):
-    """COPY `rows` (values for `fields`) with new pks from the table's sequence; the pks in order."""
+def _next_pks(cursor, opts, count):
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+        [opts.db_table, opts.pk.column, count],
+    )
+    return [value for (value,) in cursor.fetchall()]
+
+
+def _copy(connection, model, fields, rows, count, pks=None, computed=None):
+    """COPY `rows` (values for `fields`) with `pks`, else new pks from the table's sequence; the pks in order.
+    With `computed` expressions the rows go to a temporary copy of the table first, then into the table in one
+    INSERT … SELECT that evaluates them (the temporary table is named like the table, so the expressions' column
+    references read its rows)."""
     opts = model._meta
     quote = connection.ops.quote_name
+    table, columns = quote(opts.db_table), ", ".join(quote(field.column) for field in (opts.pk, *fields))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [opts.db_table, opts.pk.column, count],
-        )
-        pks = [value for (value,) in cursor.fetchall()]
-        columns = ", ".join(quote(field.column) for field in (opts.pk, *fields))
-        with cursor.cursor.copy(f"COPY {quote(opts.db_table)} ({columns}) FROM STDIN") as copy:
+        pks = pks if pks is not None else _next_pks(cursor, opts, count)
+        target = table
+        if computed:
+            target = f"pg_temp.{quote(f'bulk_{opts.db_table}')}"  # pg_temp: never a table of the site's own
+            cursor.execute(f"DROP TABLE IF EXISTS {target}")
+            cursor.execute(f"CREATE TEMPORARY TABLE {target} (LIKE {table})")
+        with cursor.cursor.copy(f"COPY {target} ({columns}) FROM STDIN") as copy:
             for pk, row in zip(pks, rows, strict=True):
                 copy.write_row((pk, *row))
+        if computed:
+            names, expressions, params = _compiled(connection, model, computed)
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, {names}) SELECT {columns}, {expressions} FROM {target} AS {table}",
+                params,
+            )
+            cursor.execute(f"DROP TABLE {target}")
     return pks
+
+
+def _compiled(connection, model, computed):
+    """(the columns, the expressions' SQL, their parameters) of {field name: expression}, as an UPDATE compiles them."""
+    query = Query(model)
+    compiler = query.get_compiler(connection=connection)
+    names, expressions, params = [], [], []
+    for name, expression in computed.items():
+        resolved = expression.resolve_expression(query, allow_joins=False, for_save=True)
+        sql, expression_params = compiler.compile(resolved)
+        names.append(connection.ops.quote_name(model._meta.get_field(name).column))
+        expressions.append(sql)
+        params.extend(expression_params)
+    return ", ".join(names), ", ".join(expressions), params

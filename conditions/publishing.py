@@ -153,12 +153,13 @@ def publish(page, reviewer, *, seen_digest=None, note="", keep_review_due=False,
         return page
 
 
-def publish_new(pages, rows, reviewer, *, note="", also=None):
-    """`reviewer` signs off and publishes pages of one model just created as drafts (an import), with the sign-off
-    `publish` would write for each, in a constant number of queries. `rows`: each page's linked rows as written
-    (see `states_of_new`). The caller has checked the pages' fields and saves their history
-    (conditions.history.record_new_pages) once they are published. `also`: other columns to set in the same UPDATE
-    (e.g. conditions.search.search_vector_values), so each new row is rewritten once."""
+def sign_off_new(pages, rows, reviewer, *, note=""):
+    """`reviewer` signs off pages of one model about to be written, or just written as drafts (an import): the
+    sign-off `publish` would write for each is written, in a constant number of queries, and each page gets in
+    memory the state `publish` gives it (published now, its sign-off, the next edit number). The pages need their
+    pks (clinic.bulk.reserve_pks); `rows`: each page's linked rows (see `states_of_new`). The caller has checked the
+    pages' fields, writes the pages (or `publish_new` updates them) and saves their history
+    (conditions.history.record_new_pages)."""
     if not pages:
         return pages
     model = type(pages[0])
@@ -173,15 +174,25 @@ def publish_new(pages, rows, reviewer, *, note="", also=None):
          state.digest(), note or _("Published"))
         for page, state in zip(pages, states_of_new(pages, rows), strict=True)
     ))  # fmt: skip
-    latest = SignOff.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by("-pk")
-    model.objects.filter(pk__in=[page.pk for page in pages]).update(
-        status=Status.PUBLISHED, published_at=now, edit_version=F("edit_version") + 1,
-        signoff=Subquery(latest.values("pk")[:1]), **(also or {}),
-    )  # fmt: skip
     for page, signoff in zip(pages, signoffs, strict=True):
         page.status, page.published_at, page.signoff_id, page.edit_version = (
             Status.PUBLISHED, now, signoff, page.edit_version + 1
         )  # fmt: skip
+    return pages
+
+
+def publish_new(pages, rows, reviewer, *, note="", also=None):
+    """`sign_off_new` for pages already written as drafts: they are published in one UPDATE. `also`: other columns
+    to set in the same UPDATE (e.g. conditions.search.search_vector_values), so each new row is rewritten once."""
+    if not pages:
+        return pages
+    sign_off_new(pages, rows, reviewer, note=note)
+    model, content_type = type(pages[0]), ContentType.objects.get_for_model(type(pages[0]))
+    latest = SignOff.objects.filter(content_type=content_type, object_id=OuterRef("pk")).order_by("-pk")
+    model.objects.filter(pk__in=[page.pk for page in pages]).update(
+        status=Status.PUBLISHED, published_at=pages[0].published_at, edit_version=F("edit_version") + 1,
+        signoff=Subquery(latest.values("pk")[:1]), **(also or {}),
+    )  # fmt: skip
     return pages
 
 

@@ -17,11 +17,11 @@ from citations.ama import author_list
 from citations.identifiers import normalize_doi, normalize_pmid, normalize_url
 from citations.records import Citation, is_placeholder
 from citations.tokens import keyword_index
-from clinic.bulk import bulk_insert, columns_of, insert_rows
+from clinic.bulk import bulk_insert, columns_of, insert_rows, reserve_pks
 from clinic.cache import content_changed
 from conditions.history import record_new_pages
 from conditions.models import RESERVED_ARTICLE_SLUGS, ArticleAuthor, ResearchArticle, Status
-from conditions.publishing import publish_new
+from conditions.publishing import publish_new, sign_off_new
 from conditions.search import search_vector_values, update_search_vectors
 from conditions.slugs import unique_slug
 
@@ -209,28 +209,44 @@ def create_articles(items, owner=None, reviewer=None, note="", comment="", progr
 
 
 def _write_batch(items, owner, reviewer, note):
-    """The articles of `items` written, with their authors, published or drafts: (articles, their linked rows)."""
+    """The articles of `items` written, with their authors, published or drafts: (articles, their linked rows).
+
+    Where the database gives the articles' keys before they are written (PostgreSQL), each article row is written
+    once, already published and with its search vector; elsewhere drafts are written, then updated."""
     articles = []
     for citation, slug in items:
         article = ResearchArticle(**citation.article_fields(), slug=slug, status=Status.DRAFT, owner=owner)
         article.doi, article.pmid = normalize_doi(article.doi), article.pmid.strip()
         article.keyword_index = keyword_index(article.keywords)
         articles.append(article)
-    bulk_insert(ResearchArticle, articles)
-    # Authors written as plain rows (tens of thousands in a large library), then made model objects for the
-    # sign-off's digest and the history without going through the keyword-argument constructor.
-    authors = [
-        [(article.pk, position, author.family, author.given, author.credentials)
-         for position, author in enumerate(citation.authors, start=1)]
-        for article, (citation, _slug) in zip(articles, items, strict=True)
-    ]  # fmt: skip
-    columns, db = columns_of(ArticleAuthor), ArticleAuthor.objects.db
-    pks = iter(insert_rows(ArticleAuthor, columns, [row for own in authors for row in own]))
-    rows = [
-        {"authors": [ArticleAuthor.from_db(db, ("id", *columns), (next(pks), *row)) for row in own]} for own in authors
-    ]
-    if reviewer is not None:
-        publish_new(articles, rows, reviewer, note=note, also=search_vector_values(ResearchArticle))
+    reserved = reserve_pks(ResearchArticle, len(articles))
+    if reserved is None:
+        bulk_insert(ResearchArticle, articles)
     else:
+        for article, pk in zip(articles, reserved, strict=True):
+            article.pk = pk
+    # Authors as model objects made without the keyword-argument constructor (tens of thousands in a large
+    # library), for the sign-off's digest and the history, and written as plain rows.
+    columns, db = columns_of(ArticleAuthor), ArticleAuthor.objects.db
+
+    def author_row(article, position, author):
+        values = {"article_id": article.pk, "position": position, **author.as_fields()}
+        return ArticleAuthor.from_db(db, ("id", *columns), (None, *(values[name] for name in columns)))
+
+    rows = [
+        {"authors": [author_row(article, position, author) for position, author in enumerate(citation.authors, 1)]}
+        for article, (citation, _slug) in zip(articles, items, strict=True)
+    ]
+    if reserved is not None:
+        if reviewer is not None:
+            sign_off_new(articles, rows, reviewer, note=note)
+        bulk_insert(ResearchArticle, articles, computed=search_vector_values(ResearchArticle))
+    authors = [author for row in rows for author in row["authors"]]
+    pks = insert_rows(ArticleAuthor, columns, [tuple(getattr(author, name) for name in columns) for author in authors])
+    for author, pk in zip(authors, pks, strict=True):
+        author.pk = pk
+    if reserved is None and reviewer is not None:
+        publish_new(articles, rows, reviewer, note=note, also=search_vector_values(ResearchArticle))
+    elif reserved is None:
         update_search_vectors(ResearchArticle, [article.pk for article in articles])
     return articles, rows

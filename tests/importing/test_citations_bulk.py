@@ -13,6 +13,7 @@ from reversion.models import Version
 from citations import files
 from conditions.models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
 from conditions.page_state import state_of
+from conditions.search import search_vector_expression
 from importing.citations import CitationImporter
 
 from ..citation_corpus import generated_bibtex
@@ -56,8 +57,10 @@ def test_bulk_published_articles_are_signed_off_for_exactly_their_content_and_ke
         authors = version.revision.version_set.filter(content_type__model="articleauthor")
         own = {str(pk) for pk in article.authors.values_list("pk", flat=True)}
         assert own and own <= set(authors.values_list("object_id", flat=True))
-    article.refresh_from_db()
-    assert article.search_vector is not None or connection.vendor != "postgresql"
+    if connection.vendor == "postgresql":  # each row written once, its search vector computed as a save computes it
+        fresh = ResearchArticle.objects.annotate(fresh=search_vector_expression(ResearchArticle))
+        vectors = list(fresh.values_list("search_vector", "fresh"))
+        assert len(vectors) == 3 and all(stored == computed and stored for stored, computed in vectors)
 
 
 def test_the_history_of_a_bulk_import_is_what_django_reversion_stores(reviewer):
