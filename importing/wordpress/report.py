@@ -3,7 +3,7 @@
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.core.management.base import OutputWrapper
+from importing.progress import ProgressBar  # noqa: F401 - kept importable from here (the WordPress importer, its tests)
 
 OUTCOMES = ("created", "updated", "unchanged", "skipped", "error")
 
@@ -58,29 +58,3 @@ class Report:
         if self.dry_run:
             lines.append("Dry run: everything was rolled back, nothing was saved.")
         return lines
-
-
-class ProgressBar:
-    """`[##########----------] 5/10 Post Laminectomy Syndrome` on one line, redrawn in place (for a terminal)."""
-
-    def __init__(self, stream, total, enabled=True, width=24):
-        self.stream, self.total, self.enabled, self.width = stream, total, enabled and total > 0, width
-
-    def update(self, done, label=""):
-        if not self.enabled:
-            return
-        filled = round(self.width * done / self.total)
-        label = label if len(label) <= 40 else label[:39] + "…"
-        self._write(f"\r[{'#' * filled}{'-' * (self.width - filled)}] {done}/{self.total} {label:<40}")
-
-    def close(self):
-        if self.enabled:
-            self.update(self.total, "done")
-            self._write("\n")
-
-    def _write(self, text):
-        if isinstance(self.stream, OutputWrapper):
-            self.stream.write(text, ending="")
-        else:
-            self.stream.write(text)
-        self.stream.flush()

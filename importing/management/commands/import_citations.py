@@ -18,7 +18,7 @@ from citations.files import FILE_FORMATS, CitationFileError, read_path, size_tex
 from conditions.models import Condition, ResearchArticle
 from conditions.publishing import reviewer_named
 from importing.citations import DUPLICATE, ERROR, NEW, CitationImporter, ImportFailed, error_summary, summary
-from importing.wordpress.report import ProgressBar
+from importing.progress import ProgressBar
 
 EXIT_RECORD_ERRORS = 1
 EXIT_UNREADABLE = 2
