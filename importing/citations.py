@@ -11,7 +11,6 @@ from dataclasses import dataclass
 import reversion
 from django.db import transaction
 from django.db.models import Max, prefetch_related_objects
-from django.urls import reverse
 
 from clinic.cache import content_changed
 from conditions.models import ConditionArticle, ResearchArticle, Status
@@ -33,7 +32,7 @@ class Outcome:
 
     @property
     def url(self):
-        return reverse("conditions:article-detail", kwargs={"slug": self.slug}) if self.slug else ""
+        return ResearchArticle.url_for_slug(self.slug) if self.slug else ""
 
     @property
     def warnings(self):

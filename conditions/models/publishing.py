@@ -225,10 +225,15 @@ class Publishable(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
+        return self.url_for_slug(self.slug)
+
+    @classmethod
+    def url_for_slug(cls, slug):
+        """The address of this model's page with `slug` (an import's report names pages before they exist)."""
         # A page lists dozens of these: one reverse() per URL name and script prefix, then string formatting (a slug
         # needs no quoting: SlugField allows only [-a-zA-Z0-9_]).
-        before, after = _url_around_slug(self.detail_url_name, get_script_prefix())
-        return f"{before}{self.slug}{after}"
+        before, after = _url_around_slug(cls.detail_url_name, get_script_prefix())
+        return f"{before}{slug}{after}"
 
     @property
     def is_published(self):
