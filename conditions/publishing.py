@@ -169,8 +169,10 @@ def sign_off_new(pages, rows, reviewer, *, note=""):
     if not name:
         raise ValidationError(_("A sign-off needs the reviewer's name."))
     content_type, now = ContentType.objects.get_for_model(model), timezone.now()
+    clinician = signing_clinician(reviewer, name, credentials)  # whose profile "Reviewed by" links to
+    clinician = clinician.pk if clinician is not None else None
     signoffs = insert_rows(SignOff, columns_of(SignOff), (
-        (content_type.pk, page.pk, reviewer.pk, name, credentials or "", None, now, page.edit_version,
+        (content_type.pk, page.pk, reviewer.pk, name, credentials or "", clinician, now, page.edit_version,
          state.digest(), note or _("Published"))
         for page, state in zip(pages, states_of_new(pages, rows), strict=True)
     ))  # fmt: skip

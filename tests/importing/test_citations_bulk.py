@@ -13,11 +13,12 @@ from reversion.models import Version
 from citations import files
 from conditions.models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
 from conditions.page_state import state_of
+from conditions.publishing import publish
 from conditions.search import search_vector_expression
 from importing.citations import CitationImporter
 
 from ..citation_corpus import generated_bibtex
-from ..factories import ConditionFactory
+from ..factories import ClinicianFactory, ConditionFactory, ResearchArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,17 @@ def test_bulk_published_articles_are_signed_off_for_exactly_their_content_and_ke
         fresh = ResearchArticle.objects.annotate(fresh=search_vector_expression(ResearchArticle))
         vectors = list(fresh.values_list("search_vector", "fresh"))
         assert len(vectors) == 3 and all(stored == computed and stored for stored, computed in vectors)
+
+
+def test_an_imported_article_names_the_reviewers_clinician_profile_as_a_single_publish_does(reviewer):
+    """ "Reviewed by" links to the reviewer's clinician profile, for articles published on import too."""
+    clinician = ClinicianFactory(user=reviewer, name="Michael Erdek", credentials="MD")
+    import_generated(2, first=1, user=reviewer)
+    single = ResearchArticleFactory(status=Status.DRAFT)
+    publish(single, reviewer)
+    for article in ResearchArticle.objects.select_related("signoff"):
+        assert article.signoff.clinician == clinician
+        assert (article.signoff.reviewer_name, article.signoff.reviewer_credentials) == ("Michael Erdek", "MD")
 
 
 def test_the_history_of_a_bulk_import_is_what_django_reversion_stores(reviewer):
