@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connection, models
 from django.db.models import Prefetch, Q, Value
-from django.db.models.functions import Lower
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from citations.ama import ama_citation, author_list
@@ -200,6 +200,9 @@ class ArticleAuthor(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("author")
         verbose_name_plural = _("authors")
+        # Search finds articles by an author's family name, whatever its case (`family_name__iexact`: UPPER = UPPER);
+        # without it every search read every author row.
+        indexes = [models.Index(Upper("family_name"), name="author_family_name_upper")]
 
     def __str__(self):
         return self.full_name
