@@ -39,6 +39,8 @@ from tests.citation_corpus import generated_bibtex  # noqa: E402 - the repositor
 
 PYTHON = sys.executable
 IMPORT_RECORDS = 7_000
+# sum(range(10**6)) on an idle core of a current x86 server, CPython 3.13 (the calibration printed with the figures).
+CALIBRATION_IDLE_MS = 11
 SECONDS = int(os.environ.get("BENCH_SECONDS", "10"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "16"))
 DATABASE = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_bench")
@@ -162,6 +164,13 @@ for url in {urls!r}:
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     print(f"RENDER {{url}} {{times[99]:.2f}} {{len(response.content)}}")
+# The machine's speed at that moment, to read the milliseconds above against (shared, throttled CPUs vary 4x).
+runs = []
+for n in range(5):
+    start = time.perf_counter()
+    sum(range(10**6))
+    runs.append((time.perf_counter() - start) * 1000)
+print(f"CALIBRATION {{min(runs):.1f}}")
 """
 
 SITE_URLS = """
@@ -352,6 +361,7 @@ def main():
         render_env, "shell", "-c", RENDER_LATENCY.format(urls=[CONDITION, "/conditions/", "/"]), capture=True
     )
     render = {url: (float(ms), int(size)) for url, ms, size in re.findall(r"RENDER (\S+) ([\d.]+) (\d+)", rendered)}
+    calibration = float(re.search(r"CALIBRATION ([\d.]+)", rendered).group(1))
     search_p95 = float(re.search(r"p95=([\d.]+)", search_line).group(1))
 
     limit = results["static file (limit)"][0]["rps"]
@@ -382,6 +392,11 @@ def main():
         ("search p95, in-process, 10,000 articles", f"{search_p95:.0f} ms", "< 50 ms"),
         ("other pages still cached after one save", f"{still_cached:.1%} of {len(after):,}", "≥ 99%"),
     ]  # fmt: skip
+    print(
+        f"\nThe CPU's speed during the in-process measurements: sum(range(10**6)) took {calibration:.0f} ms "
+        f"(about {CALIBRATION_IDLE_MS} ms on an idle core of a current x86 server): read milliseconds as "
+        f"{calibration / CALIBRATION_IDLE_MS:.1f}× what an idle machine would show."
+    )
     print(f"\n{'aim':<46}{'measured':>22}   target")
     for label, measured, target in aims:
         print(f"{label:<46}{measured:>22}   {target}")
