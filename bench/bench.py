@@ -23,9 +23,7 @@ medical reviewer into the same 10,000-article site: wall time, CPU time and peak
 import argparse
 import os
 import re
-import secrets
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -36,6 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.citation_corpus import generated_bibtex  # noqa: E402 - the repository's root is on the path just above
+from tests.servers import free_port, production_environment  # noqa: E402
 
 PYTHON = sys.executable
 IMPORT_RECORDS = 7_000
@@ -202,12 +201,6 @@ def cache_states(base, urls):
     return states
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env, *args, capture=False):
     result = subprocess.run(
         [PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, text=True, capture_output=capture
@@ -285,16 +278,8 @@ def main():
     only = parser.parse_args().only
     if not shutil.which("wrk") and only is None:
         raise SystemExit("wrk is needed: apt-get install -y wrk")
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "clinic.settings.prod",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": DATABASE,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "WARNING",
-        "CACHE_DIR": tempfile.mkdtemp(prefix="clinic-bench-cache-"),  # this run's page cache, shared by its processes
-    }
+    # This run's page cache (CACHE_DIR) is shared by its processes.
+    env = production_environment(DATABASE_URL=DATABASE, CACHE_DIR=tempfile.mkdtemp(prefix="clinic-bench-cache-"))
     name = DATABASE.rsplit("/", 1)[1]
     subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", name], capture_output=True)
     print("Setting up: 1,000 conditions and 10,000 research articles on PostgreSQL ...", flush=True)
