@@ -8,8 +8,6 @@ a score is under 95.
 
 import json
 import os
-import secrets
-import socket
 import subprocess
 import sys
 import tempfile
@@ -18,6 +16,9 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import free_port, production_environment  # noqa: E402 - the repository's root is on the path
+
 LIGHTHOUSE = ROOT / "bench" / "audit" / "node_modules" / ".bin" / "lighthouse"
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 PAGES = {"home": "/", "condition": "/conditions/post-laminectomy-syndrome/"}
@@ -25,24 +26,10 @@ CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
 MINIMUM = 95
 
 
-def free_port():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def main():
     workdir = Path(tempfile.mkdtemp(prefix="clinic-audit-"))
     port = free_port()
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "clinic.settings.prod",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": f"sqlite:///{workdir / 'audit.sqlite3'}",
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "LOG_LEVEL": "WARNING",
-    }
+    env = production_environment(DATABASE_URL=f"sqlite:///{workdir / 'audit.sqlite3'}")
     python = sys.executable
     for command in (
         ["migrate", "--no-input", "-v0"],

@@ -32,6 +32,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from tests.servers import production_environment  # noqa: E402 - the repository's root is on the path just above
+
 PYTHON = sys.executable
 SECONDS = int(os.environ.get("SCALETEST_SECONDS", "15"))
 DATABASE = os.environ.get("SCALETEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/clinic_scaletest")
@@ -216,21 +219,15 @@ def main():  # noqa: PLR0915 - one scenario, read top to bottom
             raise SystemExit(f"{tool} is needed: apt-get install -y wrk varnish redis-server")
     work = Path(tempfile.mkdtemp(prefix="clinic-scaletest-"))
     log = open(work / "servers.log", "w")  # noqa: SIM115 - closed in finally
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "clinic.settings.prod",
-        "SECRET_KEY": secrets.token_urlsafe(50),
-        "DATABASE_URL": DATABASE,
-        "ALLOWED_HOSTS": "127.0.0.1",
-        "SECURE_SSL_REDIRECT": "0",
-        "CSRF_TRUSTED_ORIGINS": ",".join(f"https://127.0.0.1:{port}" for port in APP_PORTS),
-        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
-        "PAGE_CACHE_RELEASE": "scaletest",
-        "LOG_LEVEL": "WARNING",
-        "GUNICORN_WORKERS": "1",
-        "GUNICORN_THREADS": "4",
-        "DB_POOL_MAX_SIZE": "4",
-    }
+    env = production_environment(
+        DATABASE_URL=DATABASE,
+        CSRF_TRUSTED_ORIGINS=",".join(f"https://127.0.0.1:{port}" for port in APP_PORTS),
+        REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/0",
+        PAGE_CACHE_RELEASE="scaletest",
+        GUNICORN_WORKERS="1",
+        GUNICORN_THREADS="4",
+        DB_POOL_MAX_SIZE="4",
+    )
     # The app servers purge Varnish by tag (the setup commands run before Varnish starts: nothing to purge).
     app_env = {"PAGE_CACHE_PURGE_BACKEND": "varnish", "VARNISH_PURGE_URLS": VARNISH}
     processes = []

@@ -215,22 +215,19 @@ def page_articles_sql(condition_id, keyword_terms, slugs, limit):
     columns = ", ".join(f"a.{ResearchArticle._meta.get_field(name).column}" for name in ("id", *CITED_FIELDS))
     published = "c.status = %s AND c.published_at <= %s AND c.draft_of_id IS NULL"
     params = [condition_id]
-    candidates = []
-    # One SELECT per term: PostgreSQL uses the trigram index for each, where it scanned the table for an OR of them.
-    # Backslash escapes by default on PostgreSQL, where an ESCAPE clause would keep the index unused too.
-    escape = "" if connection.vendor == "postgresql" else " ESCAPE '\\'"
-    for term in keyword_terms:
-        candidates.append(f"SELECT id, 1 AS priority FROM {article} WHERE keyword_index LIKE %s{escape}")
-        params.append(_like_term(term))
-    if candidates:
+    if keyword_terms:
+        if connection.vendor == "postgresql":
+            # The same expression as the index on it (conditions/models/indexes.py `KeywordTerms`).
+            matches, match_params = "string_to_array(c.keyword_index, '|') && %s::text[]", [list(keyword_terms)]
+        else:
+            matches = " OR ".join(["c.keyword_index LIKE %s ESCAPE '\\'"] * len(keyword_terms))
+            match_params = [_like_term(term) for term in keyword_terms]
         suggested = (
-            f"SELECT c.id AS id, MIN(candidate.priority) AS priority FROM ({' UNION ALL '.join(candidates)}) candidate "
-            f"JOIN {article} c ON c.id = candidate.id "
-            f"WHERE {published} AND c.id NOT IN (SELECT article_id FROM pinned) "
-            "GROUP BY c.id, c.year, c.published_at, c.title "
-            "ORDER BY 2, c.year DESC NULLS LAST, c.published_at DESC NULLS LAST, c.title, c.id LIMIT %s"
+            f"SELECT c.id AS id, 1 AS priority FROM {article} c "
+            f"WHERE ({matches}) AND {published} AND c.id NOT IN (SELECT article_id FROM pinned) "
+            "ORDER BY c.year DESC NULLS LAST, c.published_at DESC NULLS LAST, c.title, c.id LIMIT %s"
         )
-        params += [Status.PUBLISHED, timezone.now(), limit]
+        params += [*match_params, Status.PUBLISHED, timezone.now(), limit]
     else:
         suggested = "SELECT id, 0 AS priority FROM pinned WHERE 1 = 0"
     wanted = "SELECT article_id FROM pinned UNION SELECT id FROM suggested"

@@ -51,6 +51,15 @@ def clean_environment(**extra):
     return env
 
 
+def production_environment(**extra):
+    """How the measuring scripts (make bench, audit, scaletest, faulttest) run the app: production settings, plain
+    HTTP on loopback, a fresh secret key, quiet management commands; `extra` on top."""
+    return clean_environment(
+        DJANGO_SETTINGS_MODULE="clinic.settings.prod", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="127.0.0.1",
+        SECURE_SSL_REDIRECT="0", LOG_LEVEL="WARNING", **extra,
+    )  # fmt: skip
+
+
 class ThrowawayPostgres:
     def __init__(self, directory, port=None):
         self.bindir = postgres_bindir()

@@ -15,7 +15,6 @@ from .conditions import (
     ConditionRegion,
     ConditionTreatment,
     a_to_z,
-    published_link,
 )
 from .publishing import (
     NOT_CONTENT,
@@ -38,5 +37,5 @@ __all__ = [
     "ConditionRegion", "ConditionTreatment", "a_to_z", "Publishable",
     "PublishableQuerySet", "ResearchArticle", "ResearchArticleQuerySet", "Reviewed", "ReviewedQuerySet", "SignOff",
     "Status", "Treatment", "TreatmentCategory", "TreatmentQuerySet", "add_months", "check_citations",
-    "published_link", "publishing_constraints", "random_key", "review_dates_in_order",
+    "publishing_constraints", "random_key", "review_dates_in_order",
 ]  # fmt: skip

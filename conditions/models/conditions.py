@@ -8,7 +8,6 @@ from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
 from django.db.models.functions import Substr, Upper
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -48,11 +47,6 @@ URGENCY_LEVELS = {
     "urgent_warning": ("same-day", _("Get help the same day if:")),
     "when_to_see_doctor": ("soon", _("See a doctor soon if:")),
 }
-
-
-def published_link(relation):
-    """Rows whose `relation` is published and due (see `PublishableQuerySet.published`)."""
-    return Q(**{f"{relation}__status": Status.PUBLISHED, f"{relation}__published_at__lte": timezone.now()})
 
 
 class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):

@@ -5,7 +5,9 @@ for misspelt searches. SQLite keeps the (unused) vector column and searches with
 indexes are left out.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.contrib.postgres.indexes import GinIndex, OpClass
+from django.db.models import F, Func, TextField
 
 
 class PostgresGinIndex(GinIndex):
@@ -29,3 +31,23 @@ def search_vector_index(prefix):
 def trigram_index(field, prefix):
     """For `name <% query` (misspellings): a GIN trigram index on one text column."""
     return PostgresGinIndex(OpClass(field, name="gin_trgm_ops"), name=f"{prefix}_{field}_trgm")
+
+
+class KeywordTerms(Func):
+    """An article's normalised keywords as a PostgreSQL text array: `string_to_array(keyword_index, '|')`.
+
+    The index below and every query matching keywords use this one expression, so PostgreSQL can answer "articles
+    with keyword A or B" (`&&`) from the index: exact terms, where a trigram index on the `|a|b|` text had to
+    intersect the long posting lists of common trigrams ("syndrome") and recheck thousands of rows.
+    """
+
+    function = "string_to_array"
+    template = "%(function)s(%(expressions)s, '|')"
+    output_field = ArrayField(TextField())
+
+    def __init__(self, field="keyword_index", **extra):
+        super().__init__(F(field), **extra)
+
+
+def keyword_terms_index(prefix):
+    return PostgresGinIndex(KeywordTerms(), name=f"{prefix}_keyword_terms")

@@ -3,18 +3,19 @@
 import re
 
 import reversion
+from django.contrib.postgres.lookups import Overlap
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
-from django.db.models import Prefetch, Q
-from django.db.models.functions import Lower
+from django.db import connection, models
+from django.db.models import Prefetch, Q, Value
+from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
 from citations.ama import ama_citation, author_list
 from citations.identifiers import normalize_doi, validate_doi, validate_pmid
 from citations.tokens import cited_slugs, keyword_index
 
-from .indexes import search_vector_index, trigram_index
+from .indexes import KeywordTerms, keyword_terms_index, search_vector_index, trigram_index
 from .publishing import UNVERSIONED, Publishable, PublishableQuerySet, publishing_constraints
 
 #: /research/feed/ is the RSS feed, so no article may have the slug "feed".
@@ -22,7 +23,15 @@ RESERVED_ARTICLE_SLUGS = {"feed"}
 
 
 def keywords_match(terms):
-    """Articles with a keyword equal to one of `terms` (normalised: citations.tokens.normalize_keyword)."""
+    """Articles with a keyword equal to one of `terms` (normalised: citations.tokens.normalize_keyword).
+
+    On PostgreSQL an overlap of keyword arrays, answered by their index; elsewhere `|term|` in the text.
+    """
+    terms = list(terms)
+    if not terms:
+        return Q(pk__in=[])
+    if connection.vendor == "postgresql":
+        return Q(Overlap(KeywordTerms(), Value(terms, output_field=KeywordTerms.output_field)))
     match = Q(pk__in=[])
     for term in terms:
         match |= Q(keyword_index__contains=f"|{term}|")
@@ -32,8 +41,11 @@ def keywords_match(terms):
 class ResearchArticleQuerySet(PublishableQuerySet):
     def about_condition(self, condition):
         """Articles the editors linked to `condition`, or whose keywords name it: what its sidebar draws from."""
-        linked = Q(condition_links__condition=condition)
-        return self.filter(linked | keywords_match(condition.keyword_terms)).distinct()
+        # Two indexed lookups of ids, united: an OR across the link table's join made PostgreSQL scan every article.
+        links = self.model._meta.get_field("condition_links").related_model  # conditions.py imports this module
+        linked = links.objects.filter(condition=condition).values("article_id")
+        named = self.model.objects.filter(keywords_match(condition.keyword_terms)).values("pk")
+        return self.filter(pk__in=linked.union(named))
 
     def with_authors(self):
         return self.prefetch_related(Prefetch("authors", queryset=ArticleAuthor.objects.order_by("position")))
@@ -103,11 +115,11 @@ class ResearchArticle(Publishable):
             ),
             *publishing_constraints("research"),
         ]
-        # keyword_index: condition pages look for `|term|` anywhere in it (conditions/research.py).
+        # keyword_index: condition pages look for articles with one of their terms (`keywords_match`).
         indexes = [
             search_vector_index("research"),
             trigram_index("title", "research"),
-            trigram_index("keyword_index", "research"),
+            keyword_terms_index("research"),
         ]
 
     def __str__(self):
@@ -188,6 +200,9 @@ class ArticleAuthor(models.Model):
         ordering = ["position", "pk"]
         verbose_name = _("author")
         verbose_name_plural = _("authors")
+        # Search finds articles by an author's family name, whatever its case (`family_name__iexact`: UPPER = UPPER);
+        # without it every search read every author row.
+        indexes = [models.Index(Upper("family_name"), name="author_family_name_upper")]
 
     def __str__(self):
         return self.full_name

@@ -8,6 +8,8 @@ import pytest
 from django.contrib.sites.models import Site
 from django.core import mail
 
+from clinic.qr import _qr_path
+
 from ..factories import ConditionFactory, ResearchArticleFactory, TreatmentFactory
 from ..helpers import browser_client, csrf_token_from
 
@@ -40,6 +42,16 @@ def test_the_qr_code_encodes_the_pages_address(client, real_domain):
     second = client.get(ConditionFactory(slug="second").get_absolute_url()).content.decode()
     path = re.compile(r'<svg class="qr-code".*?<path d="([^"]+)"')
     assert path.search(first)[1] != path.search(second)[1]
+
+
+def test_each_address_is_drawn_as_a_qr_code_once(client, real_domain, settings):
+    """Drawing a code tried eight masks on every render: ~20 ms, several times the rest of the condition page."""
+    settings.PAGE_CACHE_SECONDS = 0  # every request renders the page
+    condition = ConditionFactory(slug="drawn-once")
+    _qr_path.cache_clear()
+    pages = [client.get(condition.get_absolute_url()).content for _ in range(3)]
+    assert pages[0] == pages[1] == pages[2]
+    assert (_qr_path.cache_info().misses, _qr_path.cache_info().hits) == (1, 2)
 
 
 def test_internal_links_print_as_full_addresses(client, real_domain):
