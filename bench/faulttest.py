@@ -91,7 +91,8 @@ JUNK_QUERY = ('return wrk.format("GET", path .. "?utm_source=" .. counter .. "-"
 
 
 def fetch(method, path, body=None, headers=None, timeout=10):
-    """(status, headers, body, seconds); never follows redirects."""
+    """(status, headers, body, seconds); never follows redirects. No answer within `timeout` (or a connection
+    error) is status 0."""
     connection = http.client.HTTPConnection("127.0.0.1", PORT, timeout=timeout)
     started = time.monotonic()
     try:
@@ -99,6 +100,8 @@ def fetch(method, path, body=None, headers=None, timeout=10):
         response = connection.getresponse()
         data = response.read()
         return response.status, response.headers, data, time.monotonic() - started
+    except OSError:
+        return 0, http.client.HTTPMessage(), b"", time.monotonic() - started
     finally:
         connection.close()
 
@@ -498,6 +501,8 @@ def main():
                          (ROOT / "deploy/gunicorn.conf.py").read_text(), re.MULTILINE):  # fmt: skip
             failures.append("deploy/gunicorn.conf.py recycles workers by default")
 
+        for path in paths:  # cached, as they are on a site in use
+            fetch("GET", path)
         print(f"== Baseline: {CONNECTIONS} wrk connections on cached pages, probes every 20 ms", flush=True)
         baseline = under_load(paths, LOAD_SECONDS)
         print("  " + describe(baseline), flush=True)
