@@ -63,9 +63,10 @@ THROUGHPUT_SECONDS = int(os.environ.get("FAULTTEST_THROUGHPUT_SECONDS", "20"))
 OUTAGES = [int(seconds) for seconds in os.environ.get("FAULTTEST_OUTAGES", "10,40").split(",")]
 REDIS_MAXMEMORY = os.environ.get("FAULTTEST_REDIS_MAXMEMORY", "32mb")
 # While the database is locked or hung: this many visitors at once on uncached pages (more than the 5 x 4 threads),
-# each pausing FAULTTEST_CROWD_DELAY_MS between requests, so that waiting requests could take every thread.
+# each pausing FAULTTEST_CROWD_DELAY_MS between requests: few requests (at most ~50 req/s), but enough at once that
+# requests waiting for the database could hold every thread.
 CROWD = int(os.environ.get("FAULTTEST_CROWD", "24"))
-CROWD_DELAY_MS = int(os.environ.get("FAULTTEST_CROWD_DELAY_MS", "100"))
+CROWD_DELAY_MS = int(os.environ.get("FAULTTEST_CROWD_DELAY_MS", "500"))
 # kill -9 of one worker under the throughput load: seconds measured before and after.
 KILL_BEFORE, KILL_AFTER = 20, 30
 PHASES = set(os.environ.get("FAULTTEST_PHASES", "throughput,outage,lock,hang,redis,flood,kill").split(","))
@@ -197,7 +198,7 @@ class Server:
             for line in log:
                 if line.startswith(b'{"') and b'"logger": "clinic.db_health"' in line:
                     entry = json.loads(line)
-                    if "unreachable" in entry["message"]:
+                    if "failing fast" in entry["message"]:
                         down += 1
                     elif "answers again" in entry["message"]:
                         up.append(datetime.fromisoformat(entry["time"]).timestamp())
@@ -385,6 +386,9 @@ def database_fault(server, paths, seconds, cookie, begin, end):
             break
         time.sleep(0.02)
     figures.update(admin=admin["value"], admin_after=admin_after(cookie), statuses=server.statuses(mark))
+    figures["breaker"] = server.db_health(mark)
+    per_second = server.requests_per_second(mark)
+    figures["timeline"] = [per_second.get(second, 0) for second in range(min(per_second), max(per_second) + 1)]
     return figures
 
 
@@ -552,7 +556,8 @@ def main():
                   f"admin {sorted(set(fault['admin'].values()))}, after it {fault['admin_after']}; "
                   + (f"first uncached 200 {recovery:.2f} s after it ended" if recovery is not None
                      else "NO RECOVERY within 30 s"))  # fmt: skip
-            print(f"  responses: {fault['statuses']}", flush=True)
+            print(f"  responses: {fault['statuses']}; breaker opened {fault['breaker'][0]} times, closed "
+                  f"{len(fault['breaker'][1])}; answered per second {fault['timeline']}", flush=True)  # fmt: skip
             if fault["cached"]["p99"] >= 100 or fault["healthz"]["p99"] >= 100:
                 failures.append(f"{name}: p99 cached page {fault['cached']['p99']:.0f} ms, "
                                 f"/healthz {fault['healthz']['p99']:.0f} ms")  # fmt: skip
@@ -618,6 +623,8 @@ def main():
             server.stop()
         redis_server.stop()
         postgres.stop()
+        if os.environ.get("FAULTTEST_KEEP_LOG"):
+            shutil.copy(work / "gunicorn.log", os.environ["FAULTTEST_KEEP_LOG"])
         shutil.rmtree(work, ignore_errors=True)
     if failures:
         print("\nFAULT TEST FAILED:\n  " + "\n  ".join(failures))

@@ -43,8 +43,8 @@ PROBE_INTERVAL = 0.2
 WAIT_SLICE = 0.1
 PROBE_CONNECT_TIMEOUT = 2  # psycopg's minimum; a hung server's probe just waits that long in its own thread
 PROBE_TIMEOUT_MS = 500  # the probe's query, lock waits included
-SUSPECT_AFTER = 0.3
-CHECK_TIMEOUT = 1.0
+SUSPECT_AFTER = 0.2
+CHECK_TIMEOUT = 0.5
 # SQLSTATEs of a server that is going away or not there yet: class 08 (connection exception) and 57P01-57P03
 # (admin shutdown, crash shutdown, cannot connect now). A client-side failure (refused, reset) has none.
 OUTAGE_SQLSTATES = ("08", "57P01", "57P02", "57P03")
