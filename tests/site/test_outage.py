@@ -273,13 +273,13 @@ def test_a_hung_database_is_given_up_on_then_serves_again_when_it_answers(site_o
     try:
         # Without the check these would wait for as long as the server is stopped: longer than the timeout here.
         for _ in range(3):
-            uncached = get(f"{server.url}/research/", timeout=8)
+            uncached = get(f"{server.url}/search/?q=neck", timeout=8)
             assert_branded_503(uncached.status, uncached.headers, uncached.text)
             assert get(f"{server.url}/conditions/", timeout=8).status == 200
             assert get(f"{server.url}/healthz", timeout=8).status == 200
     finally:
         postgres.resume()
-    assert wait_for_first_200(f"{server.url}/research/") is not None
+    assert wait_for_first_200(f"{server.url}/search/?q=neck") is not None
     logs = log_lines(server)
     assert any("unreachable (TimeoutError)" in entry["message"] for entry in logs)
     assert not any(entry.get("status") == 500 for entry in logs)
