@@ -21,9 +21,9 @@ growing intervals (about 1, 3, 7, 15, 31 s), so the longer the outage, the longe
   are closed): the visitor gets the cached copy or the 503.
 - A lock or statement timeout (`TIMEOUTS`: a table locked by a migration, a server too slow to answer in time; the
   public timeouts are short, clinic/db_budget.py) marks the database *slow*: requests fail at once as while it is
-  down, and the background probe runs the readiness query (`can_serve_pages`) until it succeeds. A single slow
-  query on a healthy database thus costs the other visitors one probe interval at most. The pool is kept: its
-  connections are fine.
+  down, and the background probe reads the readiness table (READINESS_MODEL, as /readyz does) on a fresh
+  connection until it answers within `PROBE_TIMEOUT_MS`. A single slow query on a healthy database thus costs the
+  other visitors one probe interval at most. The pool is kept: its connections are fine.
 """
 
 import logging
@@ -68,7 +68,7 @@ def is_down(alias="default"):
 
 def raise_if_down(alias):
     if alias in _down:
-        raise DatabaseDown(f"database {alias!r} is unreachable (retried in the background)")
+        raise DatabaseDown(f"database {alias!r} is unreachable or too slow (probed in the background)")
 
 
 def _psycopg_error(error):

@@ -15,6 +15,8 @@ from django.db import OperationalError, connection
 from django.db.backends.signals import connection_created
 
 from clinic import db_health
+from clinic.db_budget import PublicReadBudgetMiddleware
+from clinic.db_budget import apply as apply_db_budget
 from clinic.postgresql.base import DatabaseWrapper as HealthCheckedWrapper
 
 from ..factories import ConditionFactory
@@ -73,6 +75,24 @@ def test_public_pages_wait_briefly_for_the_database_and_editors_longer(client, a
     assert timeouts_seen(client, "/conditions/") == ("2s", "100ms")
     assert timeouts_seen(admin_client, "/admin/conditions/condition/") == ("5s", "2s")
     assert timeouts_seen(client, "/treatments/") == ("2s", "100ms")  # a pooled connection is switched back
+
+
+@pytest.mark.django_db
+def test_a_pooled_connection_gets_the_timeouts_of_each_request_that_takes_it(rf):
+    """The pool hands one connection to a public page, then to the admin: each gets its own timeouts back."""
+    connection.ensure_connection()
+
+    def taken_from_the_pool(request):
+        apply_db_budget(sender=type(connection), connection=connection)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('statement_timeout'), current_setting('lock_timeout')")
+            return cursor.fetchone()
+
+    middleware = PublicReadBudgetMiddleware(taken_from_the_pool)
+    assert middleware(rf.get("/conditions/")) == ("2s", "100ms")
+    assert middleware(rf.get("/admin/conditions/condition/")) == ("5s", "2s")
+    assert middleware(rf.post("/appointments/request/")) == ("5s", "2s")
+    assert middleware(rf.head("/treatments/")) == ("2s", "100ms")
 
 
 @pytest.mark.django_db(transaction=True)  # no test transaction holding locks on the table
