@@ -17,8 +17,10 @@ growing intervals (about 1, 3, 7, 15, 31 s), so the longer the outage, the longe
 - A hung server (stopped, swapping, a network path that drops packets while TCP still looks alive) never answers:
   statement_timeout is the server's own, so nothing ends the wait. A query left unanswered for `SUSPECT_AFTER`
   seconds makes the process check, in the background, whether a fresh connection answers `SELECT 1` within
-  `CHECK_TIMEOUT`; if not, the database is marked down, and the queries still waiting give up (their connections
-  are closed): the visitor gets the cached copy or the 503.
+  `CHECK_TIMEOUT`. If not, and no connection of this process has read anything from the server meanwhile (an
+  overloaded server is slow to accept a connection but still answers queries: that is not a hang), the database is
+  marked down, and the queries still waiting give up (their connections are closed): the visitor gets the cached
+  copy or the 503.
 - A lock or statement timeout (`TIMEOUTS`: a table locked by a migration, a server too slow to answer in time; the
   public timeouts are short, clinic/db_budget.py) marks the database *slow*: requests fail at once as while it is
   down, and the background probe reads the readiness table (READINESS_MODEL, as /readyz does) on a fresh
@@ -35,6 +37,7 @@ import psycopg.sql
 from django.apps import apps
 from django.conf import settings
 from django.db import DatabaseError, OperationalError, connections, transaction
+from psycopg.waiting import Ready
 from psycopg_pool import ConnectionPool, PoolTimeout
 
 logger = logging.getLogger("clinic.db_health")
@@ -54,6 +57,7 @@ UNREACHABLE, SLOW = "unreachable", "slow"
 
 _down = {}  # alias -> (monotonic time it was marked down, UNREACHABLE or SLOW)
 _checked = {}  # alias -> monotonic time of the last hung-server check
+_last_read = {}  # alias -> monotonic time a connection of this process last received data from the server
 _lock = threading.Lock()
 _connection_classes = {}
 
@@ -165,6 +169,7 @@ def suspect_hung(alias):
 def _check_answers(alias):
     params = _probe_params(alias)
     answered = threading.Event()
+    started = time.monotonic()
 
     def attempt():
         try:
@@ -176,8 +181,8 @@ def _check_answers(alias):
 
     # In a thread of its own: a hung server keeps it until PROBE_CONNECT_TIMEOUT, this one decides sooner.
     threading.Thread(target=attempt, name=f"db-check-{alias}-connect", daemon=True).start()
-    if not answered.wait(CHECK_TIMEOUT):
-        mark_down(alias, TimeoutError(f"no answer to a new connection within {CHECK_TIMEOUT} s"))
+    if not answered.wait(CHECK_TIMEOUT) and _last_read.get(alias, 0) < started:
+        mark_down(alias, TimeoutError(f"no answer to a new connection within {CHECK_TIMEOUT} s, nor on any other"))
 
 
 def _watched(connection, alias, gen):
@@ -189,7 +194,9 @@ def _watched(connection, alias, gen):
         state = next(gen)
         while True:
             ready = yield state
-            if not ready:
+            if ready & Ready.R:
+                _last_read[alias] = time.monotonic()
+            elif not ready:
                 if _down.get(alias, (0, SLOW))[1] == UNREACHABLE:
                     connection.pgconn.finish()  # its state is unknown: never handed out again
                     raise psycopg.OperationalError(f"database {alias!r} stopped answering")
