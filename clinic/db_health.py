@@ -167,7 +167,13 @@ def suspect_hung(alias):
 
 
 def _check_answers(alias):
-    params = _probe_params(alias)
+    if server_hangs(alias, _probe_params(alias)):
+        mark_down(alias, TimeoutError(f"no answer to a new connection within {CHECK_TIMEOUT} s, nor on any other"))
+
+
+def server_hangs(alias, params):
+    """True if a fresh connection (`params`) gets no answer within `CHECK_TIMEOUT` s and no connection of this
+    process to `alias` received anything meanwhile."""
     answered = threading.Event()
     started = time.monotonic()
 
@@ -181,8 +187,7 @@ def _check_answers(alias):
 
     # In a thread of its own: a hung server keeps it until PROBE_CONNECT_TIMEOUT, this one decides sooner.
     threading.Thread(target=attempt, name=f"db-check-{alias}-connect", daemon=True).start()
-    if not answered.wait(CHECK_TIMEOUT) and _last_read.get(alias, 0) < started:
-        mark_down(alias, TimeoutError(f"no answer to a new connection within {CHECK_TIMEOUT} s, nor on any other"))
+    return not answered.wait(CHECK_TIMEOUT) and _last_read.get(alias, 0) < started
 
 
 def _watched(connection, alias, gen):
