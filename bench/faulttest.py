@@ -10,12 +10,18 @@ deploy/gunicorn.conf.py and production settings on 127.0.0.1:FAULTTEST_PORT (816
 2. A baseline and each fault under a steady wrk load on 30 cached pages, while /healthz and a cached page are
    probed every 20 ms and an uncached page (search) every 0.5 s, as a load balancer and a visitor would:
    PostgreSQL stopped for 10 s, then for 40 s (and how long after PostgreSQL accepts connections again the first
-   uncached page answers 200); Redis hung (SIGSTOP) for 10 s. A logged-in superuser opens admin pages meanwhile.
+   uncached page answers 200); the conditions table locked (ACCESS EXCLUSIVE, from another connection) for 10 s and
+   PostgreSQL hung (SIGSTOP) for 10 s, each with FAULTTEST_CROWD (24) more visitors at once on an uncached page;
+   Redis hung (SIGSTOP) for 10 s. A logged-in superuser opens admin pages meanwhile, and for 5 s after each
+   database fault (no stray 503 once it is over).
 3. A flood of made-up query strings, then PostgreSQL stopped: how many popular pages still get their copy.
+4. `kill -9` of one worker under the throughput load: requests per second in the 30 s after against the 20 s
+   before, in one wrk run (its keep-alive connections as they are), counted from the server's log.
 
 Every response of every phase is read back from the server's JSON log: any 500 fails the run. Prints the figures
-and exits 1 if any requirement of issue 16 is missed. Needs wrk, redis-server and PostgreSQL's server programs.
-Takes about five minutes; every server it starts is stopped at the end.
+and exits 1 if any requirement of issue 16 is missed. FAULTTEST_PHASES picks phases (default all:
+throughput,outage,lock,hang,redis,flood,kill). Needs wrk, redis-server and PostgreSQL's server programs. Takes about
+seven minutes; every server it starts is stopped at the end.
 """
 
 import http.client
@@ -563,7 +569,9 @@ def main():
                                 f"/healthz {fault['healthz']['p99']:.0f} ms")  # fmt: skip
             if fault["load"]["non2xx"] or fault["cached"]["statuses"] != [200]:
                 failures.append(f"{name}: cached pages not served ({fault['load']['non2xx']} non-2xx)")
-            if fault["crowd"]["p99"] >= 1000 or not fault["uncached"]["retry_after"]:
+            # A lock fails a request after 100 ms, a hung server is noticed after ~0.7 s (clinic/db_health.py);
+            # before, both held every request for 5 s or more.
+            if fault["crowd"]["p99"] >= 1500 or not fault["uncached"]["retry_after"]:
                 failures.append(f"{name}: uncached pages p99 {fault['crowd']['p99']:.0f} ms")
             if 500 in fault["statuses"] or 500 in fault["admin"].values():
                 failures.append(f"{name}: a 500")
