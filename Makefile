@@ -40,7 +40,7 @@ loadtest: $(VENV)/.runtime
 	scripts/loadtest.sh
 
 ## faulttest: production gunicorn under wrk while its own PostgreSQL (5460) stops, is locked and hangs, its own Redis
-##            (6390) hangs and a worker is killed; prints recovery times, p99s, 500 counts (~7 min; needs wrk,
+##            (6390) hangs and a worker is killed; prints recovery times, p99s, 500 counts (~6 min; needs wrk,
 ##            redis-server, PostgreSQL server programs)
 faulttest: $(VENV)/.runtime
 	scripts/debian-tools.sh wrk redis-server

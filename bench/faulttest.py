@@ -21,7 +21,7 @@ deploy/gunicorn.conf.py and production settings on 127.0.0.1:FAULTTEST_PORT (816
 Every response of every phase is read back from the server's JSON log: any 500 fails the run. Prints the figures
 and exits 1 if any requirement of issue 16 is missed. FAULTTEST_PHASES picks phases (default all:
 throughput,outage,lock,hang,redis,flood,kill). Needs wrk, redis-server and PostgreSQL's server programs. Takes about
-seven minutes; every server it starts is stopped at the end.
+six minutes; every server it starts is stopped at the end.
 """
 
 import http.client
