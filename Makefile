@@ -39,8 +39,9 @@ loadtest: $(VENV)/.runtime
 	scripts/debian-tools.sh wrk
 	scripts/loadtest.sh
 
-## faulttest: production gunicorn under wrk while its own PostgreSQL (5460) stops and its own Redis (6390) hangs;
-##            prints recovery times, p99s, 500 counts (needs wrk, redis-server, PostgreSQL server programs)
+## faulttest: production gunicorn under wrk while its own PostgreSQL (5460) stops, is locked and hangs, its own Redis
+##            (6390) hangs and a worker is killed; prints recovery times, p99s, 500 counts (~6 min; needs wrk,
+##            redis-server, PostgreSQL server programs)
 faulttest: $(VENV)/.runtime
 	scripts/debian-tools.sh wrk redis-server
 	$(PY) bench/faulttest.py

@@ -2,8 +2,10 @@ from django.apps import AppConfig
 from django.core.management.color import no_style
 from django.core.signals import request_finished
 from django.db import connections
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_migrate
 
+from .db_budget import apply as apply_db_budget
 from .middleware import clear_request_id
 
 
@@ -35,3 +37,4 @@ class ClinicConfig(AppConfig):
         watch(Redirect, Site)  # old addresses and the site's domain appear on public pages
         request_finished.connect(clear_request_id, dispatch_uid="clinic-clear-request-id")
         post_migrate.connect(reset_site_id_sequence, dispatch_uid="clinic-reset-site-sequence")
+        connection_created.connect(apply_db_budget, dispatch_uid="clinic-db-budget")

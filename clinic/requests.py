@@ -13,6 +13,11 @@ def is_staff_path(request):
     return request.path.startswith(staff_path_prefixes())
 
 
+def is_public_read(request):
+    """A GET/HEAD outside the staff pages, by anyone: it reads public pages and writes nothing."""
+    return request.method in ("GET", "HEAD") and not is_staff_path(request)
+
+
 def is_anonymous_read(request):
     """A GET/HEAD without a session or credentials, outside the staff pages: what any visitor would be shown."""
     return (

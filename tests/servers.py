@@ -34,6 +34,20 @@ def postgres_bindir():
     return candidates[0].parent if candidates else None
 
 
+def child_processes(parent):
+    """The ids of the processes whose parent is `parent` (Linux /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            # The parent id is the 2nd field after the command, which is in parentheses and may hold spaces.
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        if int(fields[1]) == parent:
+            children.append(int(stat.parent.name))
+    return sorted(children)
+
+
 def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -90,7 +104,32 @@ class ThrowawayPostgres:
                   str(self.directory / "server.log"), "-w", "start")  # fmt: skip
 
     def stop(self):
+        self.resume()  # a stopped server cannot shut down
         self._run(str(self.bindir / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop", check=False)
+
+    def processes(self):
+        """The process ids of the running server: the postmaster and every process it started."""
+        try:
+            postmaster = int((self.data / "postmaster.pid").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
+            return []
+        return [postmaster, *child_processes(postmaster)]
+
+    def pause(self):
+        """Hang the server (SIGSTOP), as a stuck or swapping machine would: the kernel still accepts connections and
+        acknowledges packets, but nothing answers."""
+        for pid in self.processes():  # the postmaster first: it starts no new process meanwhile
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+
+    def resume(self):
+        for pid in self.processes():
+            try:
+                os.kill(pid, signal.SIGCONT)
+            except ProcessLookupError:
+                pass
 
 
 class RedisServer:

@@ -1,8 +1,8 @@
 """`ENGINE = "clinic.postgresql"` (production settings): Django's PostgreSQL backend plus `clinic.db_health`.
 
 Opening a connection while the database is known to be down raises at once instead of waiting for the pool's
-timeout. Any error that says the server is unreachable or going away (while connecting or in a query) marks it down
-and starts the background probe that brings it back.
+timeout. Any error that says the server is unreachable or going away (while connecting or in a query) marks it down,
+a lock or statement timeout marks it slow; either starts the background probe that brings it back.
 """
 
 from django.db.backends.postgresql import base
@@ -14,8 +14,11 @@ from clinic import db_health
 
 class HealthErrorWrapper(DatabaseErrorWrapper):
     def __exit__(self, exc_type, exc_value, traceback):
-        if exc_value is not None and db_health.is_connection_failure(exc_value):
-            db_health.mark_down(self.wrapper.alias, exc_value)
+        if exc_value is not None:
+            if db_health.is_connection_failure(exc_value):
+                db_health.mark_down(self.wrapper.alias, exc_value)
+            elif db_health.is_timeout(exc_value):
+                db_health.mark_down(self.wrapper.alias, exc_value, reason=db_health.SLOW)
         return super().__exit__(exc_type, exc_value, traceback)
 
 

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First: times the whole request, gives it an id (X-Request-ID) and logs it as one JSON line.
     "clinic.middleware.RequestLogMiddleware",
+    # Before anything that may query: public reads get short database timeouts (clinic/db_budget.py).
+    "clinic.db_budget.PublicReadBudgetMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -137,9 +139,22 @@ for _database in DATABASES.values():
             {
                 # Give up on an unreachable server quickly; the page answers 503 instead of hanging.
                 "connect_timeout": int(os.environ.get("DB_CONNECT_TIMEOUT", "5")),
-                # A runaway query is cancelled (the page answers 503) rather than holding a connection.
-                # Long maintenance jobs can run with DB_STATEMENT_TIMEOUT_MS=0 (no limit).
-                "options": f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '5000'))}",
+                # A runaway query is cancelled (the page answers 503) rather than holding a connection, and so is
+                # one waiting that long for a lock (an editor's save behind a migration). Long maintenance jobs can
+                # run with DB_STATEMENT_TIMEOUT_MS=0 and DB_LOCK_TIMEOUT_MS=0 (no limit). Public pages get shorter
+                # ones per request (PUBLIC_DB_*, clinic/db_budget.py).
+                "options": (
+                    f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '5000'))}"
+                    f" -c lock_timeout={int(os.environ.get('DB_LOCK_TIMEOUT_MS', '2000'))}"
+                ),
+                # A server that stops answering on an idle pooled connection (a dead host, a dropped network
+                # path) is noticed by TCP within a minute instead of the kernel's two hours; a hung server that still
+                # acknowledges packets is caught by clinic/db_health.py.
+                "keepalives": 1,
+                "keepalives_idle": 30,
+                "keepalives_interval": 10,
+                "keepalives_count": 3,
+                "tcp_user_timeout": 30000,
             }
         )
 
@@ -484,6 +499,10 @@ PAGE_CACHE_SHARED_SECONDS = int(
 PAGE_CACHE_RELEASE = os.environ.get("PAGE_CACHE_RELEASE", "")
 # While the database is unreachable: 503 with this Retry-After (unless a cached copy of the page exists).
 OUTAGE_RETRY_AFTER_SECONDS = 30
+# Public reads (GET/HEAD outside the admin) wait this long for a lock and a statement (clinic/db_budget.py): their
+# queries take milliseconds, and a request waiting longer only holds a thread that cached pages need.
+PUBLIC_DB_LOCK_TIMEOUT_MS = int(os.environ.get("PUBLIC_DB_LOCK_TIMEOUT_MS", "100"))
+PUBLIC_DB_STATEMENT_TIMEOUT_MS = int(os.environ.get("PUBLIC_DB_STATEMENT_TIMEOUT_MS", "2000"))
 # /readyz: a real query on this content table, cancelled after this many milliseconds (clinic/db_health.py).
 READINESS_MODEL = "conditions.Condition"
 READINESS_TIMEOUT_MS = int(os.environ.get("READINESS_TIMEOUT_MS", "1000"))

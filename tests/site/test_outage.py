@@ -91,7 +91,9 @@ def test_production_pools_connections_with_checks_and_short_timeouts():
     pool = database["OPTIONS"]["pool"]
     assert pool["timeout"] == 3 and "check_connection" in pool["check"]  # a broken connection is never handed out
     assert database["OPTIONS"]["connect_timeout"] == 5
-    assert database["OPTIONS"]["options"] == "-c statement_timeout=5000"
+    assert database["OPTIONS"]["options"] == "-c statement_timeout=5000 -c lock_timeout=2000"
+    # An idle pooled connection to a vanished host is noticed by TCP within a minute, not two hours.
+    assert database["OPTIONS"]["keepalives_idle"] == 30 and database["OPTIONS"]["tcp_user_timeout"] == 30000
 
 
 @pytest.mark.django_db
@@ -240,6 +242,46 @@ def test_during_an_outage_requests_fail_fast_and_pages_return_within_a_second_of
     assert get(f"{server.url}/readyz").status == 200
     logs = log_lines(server)
     assert any("failing fast" in entry["message"] for entry in logs)
+    assert not any(entry.get("status") == 500 for entry in logs)
+
+
+def test_a_locked_table_fails_fast_once_found_then_serves_again_when_the_lock_is_gone(site_on_its_own_postgres):
+    """A lock held by a migration or VACUUM FULL made every uncached page wait 5 s (statement_timeout), holding the
+    threads cached pages and /healthz need."""
+    postgres, server = site_on_its_own_postgres
+    assert get(f"{server.url}/conditions/").status == 200  # now in the page cache
+    with psycopg.connect(postgres.url.replace("postgres://", "postgresql://")) as other:
+        other.execute("LOCK TABLE conditions_condition IN ACCESS EXCLUSIVE MODE")  # held until this block ends
+        for _ in range(5):
+            uncached = get(f"{server.url}/search/?q=back")
+            assert_branded_503(uncached.status, uncached.headers, uncached.text)
+            assert get(f"{server.url}/conditions/").status == 200
+            assert get(f"{server.url}/healthz").status == 200
+        assert get(f"{server.url}/readyz").status == 503
+    assert wait_for_first_200(f"{server.url}/search/?q=back") is not None
+    logs = log_lines(server)
+    assert any("too slow" in entry["message"] for entry in logs), "the breaker opened on the lock timeout"
+    assert not any(entry.get("status") == 500 for entry in logs)
+
+
+def test_a_hung_database_is_given_up_on_then_serves_again_when_it_answers(site_on_its_own_postgres):
+    """A stopped PostgreSQL (SIGSTOP: the kernel accepts connections, nothing answers) held every request until it
+    ran again: statement_timeout is the server's own. The client now checks whether the server answers at all."""
+    postgres, server = site_on_its_own_postgres
+    assert get(f"{server.url}/conditions/").status == 200
+    postgres.pause()
+    try:
+        # Without the check these would wait for as long as the server is stopped: longer than the timeout here.
+        for _ in range(3):
+            uncached = get(f"{server.url}/search/?q=neck", timeout=8)
+            assert_branded_503(uncached.status, uncached.headers, uncached.text)
+            assert get(f"{server.url}/conditions/", timeout=8).status == 200
+            assert get(f"{server.url}/healthz", timeout=8).status == 200
+    finally:
+        postgres.resume()
+    assert wait_for_first_200(f"{server.url}/search/?q=neck") is not None
+    logs = log_lines(server)
+    assert any("unreachable (TimeoutError)" in entry["message"] for entry in logs)
     assert not any(entry.get("status") == 500 for entry in logs)
 
 
