@@ -50,9 +50,9 @@ from tests.servers import (  # noqa: E402
     RedisServer,
     ThrowawayPostgres,
     child_processes,
-    clean_environment,
     manage,
     postgres_bindir,
+    production_environment,
 )
 
 PG_PORT = int(os.environ.get("FAULTTEST_PG_PORT", "5460"))
@@ -474,10 +474,8 @@ def main():
         redis_server.start()
         redis_client = redis.Redis(port=REDIS_PORT)
         redis_client.config_set("maxmemory", REDIS_MAXMEMORY)
-        env = clean_environment(
-            DJANGO_SETTINGS_MODULE="clinic.settings.prod", SECRET_KEY=secrets.token_urlsafe(50),
-            DATABASE_URL=postgres.url, REDIS_URL=redis_server.url, ALLOWED_HOSTS="127.0.0.1",
-            SECURE_SSL_REDIRECT="0", TRUSTED_PROXY_COUNT="0", LOG_LEVEL="WARNING", LOG_FORMAT="json",
+        env = production_environment(
+            DATABASE_URL=postgres.url, REDIS_URL=redis_server.url, TRUSTED_PROXY_COUNT="0", LOG_FORMAT="json",
             GUNICORN_BIND=f"127.0.0.1:{PORT}", DB_POOL_MAX_SIZE=os.environ.get("GUNICORN_THREADS", "4"),
             DJANGO_SUPERUSER_PASSWORD=PASSWORD,
         )  # fmt: skip
