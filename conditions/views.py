@@ -137,11 +137,11 @@ class ConditionListView(ListView):
             for letter in (self.letter_counts if self.letter else ())
         }
         # Conditions with another name under this letter ("X, see Y"): on the letter's first page, at most a page.
+        listed = set(conditions)  # looked up by primary key: a list compared every pair of models
         see = []
         if self.letter and self.letter != "#" and page in (None, 1):
             others = self.in_region.with_other_name_starting(self.letter).for_index()
-            see = [c for c in others[: settings.CONDITION_INDEX_PAGE_SIZE] if c not in conditions]
-        listed = set(conditions)
+            see = [c for c in others[: settings.CONDITION_INDEX_PAGE_SIZE] if c not in listed]
         entries = [
             (letter, [(name, condition, is_see) for name, condition, is_see in items if is_see or condition in listed])
             for letter, items in a_to_z([*conditions, *see])
