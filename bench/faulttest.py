@@ -37,6 +37,7 @@ import tempfile
 import threading
 import time
 import urllib.parse
+from collections import Counter
 from datetime import datetime
 from pathlib import Path
 
@@ -213,27 +214,21 @@ class Server:
     def workers(self):
         return child_processes(self.process.pid)
 
-    def requests_per_second(self, since):
-        """{UNIX second: requests answered in it} since `mark()`."""
-        counts = {}
+    def requests(self, since):
+        """The request log entries (parsed JSON) written since `mark()`."""
         with self.log.open("rb") as log:
             log.seek(since)
             for line in log:
                 if line.startswith(b'{"') and b'"logger": "clinic.request"' in line:
-                    second = int(datetime.fromisoformat(json.loads(line)["time"]).timestamp())
-                    counts[second] = counts.get(second, 0) + 1
-        return counts
+                    yield json.loads(line)
+
+    def requests_per_second(self, since):
+        """{UNIX second: requests answered in it} since `mark()`."""
+        return dict(Counter(int(datetime.fromisoformat(entry["time"]).timestamp()) for entry in self.requests(since)))
 
     def statuses(self, since):
         """Status counts of the requests logged since `mark()`."""
-        counts = {}
-        with self.log.open("rb") as log:
-            log.seek(since)
-            for line in log:
-                if line.startswith(b'{"') and b'"logger": "clinic.request"' in line:
-                    status = json.loads(line).get("status")
-                    counts[status] = counts.get(status, 0) + 1
-        return counts
+        return dict(Counter(entry.get("status") for entry in self.requests(since)))
 
 
 def log_in():
