@@ -30,8 +30,9 @@
 The cache is shared by every process (files in CACHE_DIR by default; Redis, shared by every app server, when
 REDIS_URL is set): per-process memory would keep serving a withdrawn page from the workers that did not save it.
 A cache that cannot be reached is skipped, never an error: the page is rendered from the database instead, and each
-process serves its own copies of the pages it served or rendered in the last PAGE_CACHE_FALLBACK_SECONDS
-(`_fallback_copy`), so a Redis outage costs one render per page, process and period rather than one per visit.
+process keeps its own copies of the pages it rendered, served while the content version in the database
+(clinic/content_version.py) is the one read before rendering them (`_fallback_copy`): a Redis outage costs one render
+per page and process plus one small query per visit, and a page withdrawn through any process is gone at once.
 """
 
 import contextvars
@@ -53,12 +54,13 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.handlers.base import BaseHandler
 from django.core.handlers.wsgi import WSGIRequest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.http import HttpResponse
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
+from . import content_version
 from .cache_backends import CacheUnavailable
 from .http_cache import add_http_caching_headers, conditional
 from .purge import purge_downstream
@@ -250,7 +252,7 @@ def content_changed(sender, instance=None, **kwargs):
         except Exception:  # noqa: BLE001 - a cache outage must not stop an editor from saving
             logger.exception("Could not remember when a scheduled page goes live")
     urls = _warm_urls(instance) if tags is not None else []
-    after_commit = functools.partial(_invalidate_quietly, tags, left_the_site, urls)
+    after_commit = functools.partial(_after_commit, tags, left_the_site, urls)
     connection = transaction.get_connection()
     if connection.in_atomic_block or connection.get_autocommit():
         transaction.on_commit(after_commit, robust=True)
@@ -291,7 +293,8 @@ def _invalidate_or_remember(tags, left_the_site, downstream=False):
     return True
 
 
-def _invalidate_quietly(tags, left_the_site, urls):
+def _after_commit(tags, left_the_site, urls):
+    content_version.bump()  # first: other processes stop serving their own copies even if Redis is unreachable
     if _invalidate_or_remember(tags, left_the_site, downstream=True):
         _collect_warm(urls)
 
@@ -538,39 +541,57 @@ class PageCacheMiddleware:
         return response
 
     def render_without_shared_cache(self, request, digest):
-        packed = _fallback_copy(digest)
+        try:
+            version = content_version.current()
+        except DatabaseError:  # the database fails too: a copy only if just checked, else the outage handler's answer
+            version = None
+        packed = _fallback_copy(digest, version)
         if packed is not None:
             return _unpack(packed, "local")
         response = self.get_response(request)
-        if request.method == "GET" and _asks_for_canonical_page(request) and is_storable_response(response):
-            _keep_fallback(digest, _pack(response))
+        if (version is not None and request.method == "GET" and _asks_for_canonical_page(request)
+                and is_storable_response(response)):  # fmt: skip
+            _keep_fallback(digest, _pack(response), version)
         return response
 
 
 # --- While the shared cache fails ----------------------------------------------------------------------------
-# Per-process copies of the pages this process served or rendered, each kept PAGE_CACHE_FALLBACK_SECONDS after it
-# was last known current (served from the shared cache under the current generation, or rendered), and served only
-# while the shared cache cannot be reached: so a hung Redis costs no burst of renders, and a change made meanwhile by
-# another process shows within that time (its invalidation cannot reach a cache that is down anyway); a change made
-# in this process empties them at once.
+# Per-process copies of pages, served only while the shared cache cannot be reached (a hung Redis then costs no burst
+# of renders). A copy rendered here carries the content version read before rendering it and is served while the
+# database still holds that version, for PAGE_CACHE_FALLBACK_MAX_SECONDS at most (a page scheduled meanwhile goes
+# live within that time). A copy served from the shared cache just before it failed (no version: a hit reads no
+# database) and any copy while the database cannot be read either are served only PAGE_CACHE_FALLBACK_SECONDS after
+# they were last known current. A change made in this process empties them all at once.
 FALLBACK_MAX_ENTRIES = 500
 _fallback = OrderedDict()
 _fallback_lock = threading.Lock()
 
 
-def _fallback_copy(digest):
+def _fallback_copy(digest, version=None):
+    """The packed copy if it may be served now: its version is `version` (the database's, read just now), or it was
+    known current less than PAGE_CACHE_FALLBACK_SECONDS ago."""
+    now = time.monotonic()
     with _fallback_lock:
         entry = _fallback.get(digest)
-        if entry is None or entry[0] <= time.monotonic():
+        if entry is None:
             return None
-        return entry[1]
+        stored_version, checked, expires, packed = entry
+        if now >= expires:
+            del _fallback[digest]
+            return None
+        if version is not None and stored_version == version:
+            _fallback[digest] = (stored_version, now, expires, packed)
+            return packed
+        return packed if now - checked < settings.PAGE_CACHE_FALLBACK_SECONDS else None
 
 
-def _keep_fallback(digest, packed):
+def _keep_fallback(digest, packed, version=None):
     if settings.PAGE_CACHE_FALLBACK_SECONDS <= 0:
         return
+    now = time.monotonic()
+    lifetime = settings.PAGE_CACHE_FALLBACK_MAX_SECONDS if version is not None else settings.PAGE_CACHE_FALLBACK_SECONDS
     with _fallback_lock:
-        _fallback[digest] = (time.monotonic() + settings.PAGE_CACHE_FALLBACK_SECONDS, packed)
+        _fallback[digest] = (version, now, now + lifetime, packed)
         _fallback.move_to_end(digest)
         while len(_fallback) > FALLBACK_MAX_ENTRIES:
             _fallback.popitem(last=False)

@@ -464,9 +464,13 @@ if not REDIS_URL:
 PAGE_CACHE_ALIAS = "default"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "600"))  # 0 turns the page cache off
 PAGE_CACHE_LAST_GOOD_SECONDS = int(os.environ.get("PAGE_CACHE_LAST_GOOD_SECONDS", str(7 * 24 * 3600)))
-# While the cache (Redis) cannot be reached, each process serves the pages it rendered for this long (0: never).
-# One second: a page withdrawn through another process meanwhile is gone everywhere within it (the review guarantee).
+# While the cache (Redis) cannot be reached, each process serves the pages it rendered itself while the content
+# version in the database is unchanged (a withdrawal anywhere ends that at once), for at most
+# PAGE_CACHE_FALLBACK_MAX_SECONDS (a page scheduled meanwhile goes live within it). Copies that could not be checked
+# against the database (taken from Redis just before it failed, or the database fails too) are served only
+# PAGE_CACHE_FALLBACK_SECONDS after they were last known current (0: no per-process copies at all).
 PAGE_CACHE_FALLBACK_SECONDS = float(os.environ.get("PAGE_CACHE_FALLBACK_SECONDS", "1"))
+PAGE_CACHE_FALLBACK_MAX_SECONDS = float(os.environ.get("PAGE_CACHE_FALLBACK_MAX_SECONDS", "60"))
 # HTTP caching of the same pages (clinic/http_cache.py): browsers keep a page PAGE_CACHE_BROWSER_SECONDS (they
 # cannot be purged: 0, they revalidate with ETag and get a 304); a proxy or CDN keeps it PAGE_CACHE_SHARED_SECONDS
 # (s-maxage), long only when PAGE_CACHE_PURGE tells it about changes (clinic/purge.py, docs/deploy.md):

@@ -32,7 +32,16 @@ from conditions.models import Status
 from conditions.publishing import publish_as_imported
 
 from ..factories import ConditionArticleFactory, ConditionFactory, ResearchArticleFactory, TreatmentFactory
-from ..servers import ROOT, Gunicorn, ThrowawayPostgres, clean_environment, get, manage, postgres_bindir
+from ..servers import (
+    ROOT,
+    Gunicorn,
+    RedisServer,
+    ThrowawayPostgres,
+    clean_environment,
+    get,
+    manage,
+    postgres_bindir,
+)
 
 REQUESTS_AFTER_A_CHANGE = 40
 
@@ -73,20 +82,44 @@ def redis_url():
 
 @pytest.fixture(params=["default-cache", "redis"])
 def two_workers(request):
-    """gunicorn (production settings, 2 workers) on the demo clinic, with the default cache or with Redis.
-
-    The database is a SQLite file, or a throwaway PostgreSQL cluster when the suite runs on PostgreSQL. gunicorn's
-    access log names the worker (process id) that answered each request id.
-    """
-    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
-    if on_postgres and (postgres_bindir() is None or (os.geteuid() == 0 and not shutil.which("runuser"))):
-        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed")
-    extra = {}
+    """gunicorn (production settings, 2 workers) on the demo clinic, with the default cache or with Redis."""
+    url = None
     if request.param == "redis":
         url = redis_url()
         if url is None:
             pytest.skip("no Redis at REDIS_URL or 127.0.0.1:6379")
-        extra = {"REDIS_URL": url, "CACHE_KEY_PREFIX": f"clinic-test-{uuid.uuid4().hex}"}
+    with site_with_two_workers(url) as server:
+        yield server
+
+
+@pytest.fixture
+def two_workers_on_their_own_redis(tmp_path):
+    """The same with a redis-server of the test's own, which the test can hang."""
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed (apt-get install -y redis-server)")
+    redis_server = RedisServer(tmp_path / "redis")
+    redis_server.start()
+    try:
+        with site_with_two_workers(redis_server.url) as server:
+            try:
+                yield server, redis_server
+            finally:
+                redis_server.resume()  # so that the clean-up can remove this server's keys
+    finally:
+        redis_server.stop()
+
+
+@contextmanager
+def site_with_two_workers(redis_url=None):
+    """The database is a SQLite file, or a throwaway PostgreSQL cluster when the suite runs on PostgreSQL; the cache
+    is the default one (files) without `redis_url`. gunicorn's access log names the worker (process id) that
+    answered each request id."""
+    on_postgres = os.environ.get("DATABASE_URL", "").startswith("postgres")
+    if on_postgres and (postgres_bindir() is None or (os.geteuid() == 0 and not shutil.which("runuser"))):
+        pytest.skip("PostgreSQL server programs (initdb, pg_ctl) are not installed")
+    extra = {}
+    if redis_url is not None:
+        extra = {"REDIS_URL": redis_url, "CACHE_KEY_PREFIX": f"clinic-test-{uuid.uuid4().hex}"}
     directory = tempfile.mkdtemp(prefix="clinic-withdraw-")
     postgres = ThrowawayPostgres(tempfile.mkdtemp(prefix="clinic-withdraw-postgres-")) if on_postgres else None
     server = None
@@ -104,7 +137,7 @@ def two_workers(request):
             GUNICORN_CMD_ARGS="--access-logfile - --access-logformat 'access %(p)s %({x-request-id}i)s %(s)s'",
             **extra,
         )
-        if request.param != "redis":
+        if redis_url is None:
             env.pop("REDIS_URL", None)  # the default settings, whatever the suite runs with
         manage("migrate", "--no-input", env=env)
         manage("load_demo_content", env=env)
@@ -118,7 +151,7 @@ def two_workers(request):
             postgres.stop()
             shutil.rmtree(postgres.directory, ignore_errors=True)
         if extra:  # the generation key never expires: remove what this server stored in Redis
-            client = redis.Redis.from_url(extra["REDIS_URL"])
+            client = redis.Redis.from_url(extra["REDIS_URL"], socket_timeout=5)
             for key in client.scan_iter(f"{extra['CACHE_KEY_PREFIX']}:*"):
                 client.delete(key)
         shutil.rmtree(directory, ignore_errors=True)
@@ -202,6 +235,30 @@ def test_every_worker_stops_serving_a_page_taken_off_the_site_at_once(two_worker
     listings = fetch_many(server, "/conditions/", 10)
     assert all("Occipital" in response.text for _, response in listings)
     assert len(workers_that_answered(server, [request_id for request_id, _ in listings])) == 2
+
+
+def test_while_redis_hangs_each_worker_serves_its_copy_until_the_page_is_withdrawn_anywhere(
+    two_workers_on_their_own_redis,
+):
+    """A hung Redis made each worker render every page again every second (under load, cached pages took 0.2-0.5 s
+    at p99). A worker now serves its own copy for as long as the database's content version says nothing changed:
+    a withdrawal through any process, which cannot reach Redis either, still ends it at once."""
+    server, redis_server = two_workers_on_their_own_redis
+    slug, code = CHANGES["withdrawn"]
+    path = f"/conditions/{slug}/"
+    redis_server.pause()
+    warm_through_both_workers(server, path)  # each worker gives up on Redis once (0.25 s), renders, keeps a copy
+    time.sleep(1.5)  # past PAGE_CACHE_FALLBACK_SECONDS: checked against the database, not aged out
+    kept = fetch_many(server, path, 16)
+    assert [response.headers.get("X-Page-Cache") for _, response in kept] == ["local"] * len(kept)
+    assert len(workers_that_answered(server, [request_id for request_id, _ in kept])) == 2
+
+    change_in_another_process(server, slug, code)
+
+    after = fetch_many(server, path, REQUESTS_AFTER_A_CHANGE)
+    statuses = [response.status for _, response in after]
+    assert statuses == [404] * len(after), f"{statuses.count(200)} of {len(after)} still served the withdrawn page"
+    assert len(workers_that_answered(server, [request_id for request_id, _ in after])) == 2
 
 
 # --- The last good copy (served while the database is down) never brings a page back ---------------------------

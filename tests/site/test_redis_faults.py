@@ -9,6 +9,7 @@ import time
 
 import pytest
 from django.core.cache import caches
+from django.db import OperationalError, connection
 
 from accounts.models import SecurityPolicy
 from clinic.cache_backends import CacheUnavailable
@@ -75,8 +76,11 @@ def test_public_pages_are_rendered_while_redis_hangs_and_cached_again_once_it_an
     assert client.get(condition.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
-def test_while_redis_hangs_each_process_keeps_what_it_rendered_for_a_few_seconds(client, redis_server, settings):
-    """Otherwise every visit renders from the database: a hung Redis cut throughput to a few dozen pages a second."""
+def test_while_redis_hangs_each_process_keeps_what_it_rendered_while_the_content_is_unchanged(
+    client, redis_server, settings
+):
+    """Otherwise every visit renders from the database: a hung Redis cut throughput to a few dozen pages a second.
+    (A change made through another process: tests/site/test_cache_withdraw.py, with two real workers.)"""
     condition = ConditionFactory(name="Sciatica")
     url = condition.get_absolute_url()
     redis_server.pause()
@@ -134,3 +138,24 @@ def test_after_one_timeout_calls_fail_at_once_until_redis_answers_a_background_p
             break
         time.sleep(0.05)
     assert cache.get("key") == "value"
+
+
+def test_while_redis_and_the_database_both_fail_a_copy_is_served_only_just_after_it_was_checked(
+    client, redis_server, settings, monkeypatch
+):
+    """Nothing can say whether the page was withdrawn meanwhile: PAGE_CACHE_FALLBACK_SECONDS after the last check,
+    the outage handler's answer (the branded 503) instead of the copy."""
+    condition = ConditionFactory(name="Sciatica")
+    url = condition.get_absolute_url()
+    redis_server.pause()
+    assert "X-Page-Cache" not in client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "local"  # checked against the database just now
+
+    def database_down(*args, **kwargs):
+        raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+    monkeypatch.setattr(connection, "ensure_connection", database_down)
+    assert client.get(url)["X-Page-Cache"] == "local"  # within the second since that check
+    settings.PAGE_CACHE_FALLBACK_SECONDS = 0.2
+    time.sleep(0.3)
+    assert client.get(url).status_code == 503
