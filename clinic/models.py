@@ -15,3 +15,6 @@ class ContentVersion(models.Model):
 
     class Meta:
         verbose_name = "content version"
+
+    def __str__(self):
+        return self.value
