@@ -7,7 +7,6 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
 from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import Substr, Upper
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
@@ -16,8 +15,15 @@ from clinic.media import ImageUploadValidator, hero_image_path
 
 from ..fields import RichTextField
 from ..sanitize import is_blank_html
-from .indexes import search_vector_index, trigram_index
-from .publishing import UNVERSIONED, Publishable, PublishableQuerySet, Status, publishing_constraints
+from .indexes import first_letter, listing_indexes, search_vector_index, trigram_index
+from .publishing import (
+    UNVERSIONED,
+    Publishable,
+    PublishableQuerySet,
+    Status,
+    published_rows,
+    publishing_constraints,
+)
 from .research import ResearchArticle, check_citations
 from .review import Reviewed, ReviewedQuerySet, review_dates_in_order
 from .treatments import Treatment, TreatmentCategory
@@ -58,7 +64,7 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         """{index letter: number of conditions}, in alphabetical order ("#" for names that do not start with a letter,
         last). One query, whatever the number of conditions."""
         counts = {}
-        rows = self.order_by().annotate(first=Upper(Substr("name", 1, 1))).values_list("first").annotate(Count("pk"))
+        rows = self.order_by().annotate(first=first_letter()).values_list("first").annotate(Count("pk"))
         for first, count in sorted(rows):
             letter = index_letter(first)
             counts[letter] = counts.get(letter, 0) + count
@@ -87,8 +93,8 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def starting_with(self, letter, letters):
         """The conditions listed under `letter` (`letters`: the first characters present, from `first_letters`)."""
         if letter == "#":
-            return self.annotate(first=Upper(Substr("name", 1, 1))).exclude(first__in=[x for x in letters if x != "#"])
-        return self.annotate(first=Upper(Substr("name", 1, 1))).filter(first=letter)
+            return self.annotate(first=first_letter()).exclude(first__in=[x for x in letters if x != "#"])
+        return self.annotate(first=first_letter()).filter(first=letter)
 
     def for_page(self):
         """A condition page's row and its treatment links: two queries (the research: conditions/research.py).
@@ -250,6 +256,11 @@ class Condition(Publishable, Reviewed):
             search_vector_index("condition"),
             trigram_index("name", "condition"),
             trigram_index("alternate_names", "condition"),
+            *listing_indexes(
+                "condition",
+                include=["id", "published_at", "slug", "body_region", "summary"],
+                published=published_rows(),
+            ),
         ]
 
     def __str__(self):

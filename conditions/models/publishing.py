@@ -121,13 +121,18 @@ def publishing_constraints(prefix):
     ]
 
 
+def published_rows():
+    """The published rows, due or scheduled (`published()` adds the time): also the condition of listing indexes."""
+    return Q(status=Status.PUBLISHED, draft_of__isnull=True)
+
+
 class PublishableQuerySet(models.QuerySet):
     def published(self):
         """Published and due: a future `published_at` keeps a page scheduled, with no cron job.
 
         A draft copy is never public on its own (a database constraint keeps it from being published at all).
         """
-        return self.filter(status=Status.PUBLISHED, published_at__lte=timezone.now(), draft_of__isnull=True)
+        return self.filter(published_rows(), published_at__lte=timezone.now())
 
     def visible_to(self, user):
         """What `user` may open on the public site: staff who can edit the model also see drafts (preview)."""
