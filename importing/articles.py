@@ -17,7 +17,7 @@ from citations.ama import author_list
 from citations.identifiers import normalize_doi, normalize_pmid, normalize_url
 from citations.records import Citation, is_placeholder
 from citations.tokens import keyword_index
-from clinic.bulk import bulk_insert, columns_of, insert_rows, reserve_pks
+from clinic.bulk import bulk_insert, columns_of, insert_rows, reserve_pks, settle_after_commit
 from clinic.cache import content_changed
 from conditions.history import record_new_pages
 from conditions.models import RESERVED_ARTICLE_SLUGS, ArticleAuthor, ResearchArticle, Status
@@ -205,6 +205,7 @@ def create_articles(items, owner=None, reviewer=None, note="", comment="", progr
             progress(start + len(batch), batch[-1][0].title)
     if articles:
         content_changed(ResearchArticle)
+        settle_after_commit(ResearchArticle, len(articles))
     return articles
 
 

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from reversion.models import Version
 
 from citations import files
+from clinic.bulk import MERGE_PENDING_GIN_ENTRIES, SETTLE_AFTER
 from conditions.models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
 from conditions.page_state import state_of
 from conditions.publishing import publish
@@ -116,3 +117,17 @@ def test_a_progress_bar_is_drawn_on_a_terminal_only(tmp_path):
     ResearchArticle.objects.all().delete()
     call_command("import_citations", str(path), "--draft", stdout=io.StringIO(), stderr=captured)
     assert "1500/1500" not in captured.getvalue()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="GIN indexes and their pending lists are PostgreSQL's")
+def test_after_a_large_import_the_search_indexes_hold_no_pending_entries(tmp_path, django_capture_on_commit_callbacks):
+    """New GIN entries wait in a pending list that every lookup reads in full until autovacuum merges it: after a
+    7,000-article import, every condition page's keyword lookup took 5 ms instead of 0.2 ms."""
+    path = tmp_path / "library.bib"
+    path.write_text(generated_bibtex(SETTLE_AFTER))
+    with django_capture_on_commit_callbacks(execute=True):  # the import's transaction commits
+        call_command("import_citations", str(path), "--draft", stdout=io.StringIO(), stderr=io.StringIO())
+    with connection.cursor() as cursor:
+        cursor.execute(MERGE_PENDING_GIN_ENTRIES, [ResearchArticle._meta.db_table])
+        merged_now = [pages for (pages,) in cursor.fetchall()]
+    assert len(merged_now) >= 3 and set(merged_now) == {0}  # full text, title trigrams, keyword terms: all merged
