@@ -50,7 +50,7 @@ class LatestArticlesFeed(Feed):
         return reverse("conditions:article-feed")
 
     def items(self):
-        return ResearchArticle.objects.for_listing().order_by("-published_at", "title")[:FEED_SIZE]
+        return ResearchArticle.objects.newest()[:FEED_SIZE]
 
     def item_title(self, item):
         return item.title

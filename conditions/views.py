@@ -79,7 +79,7 @@ class HomeView(TemplateView):
             regions=regions,
             letter_links=letters,
             treatment_groups=group_treatments_by_category(Treatment.objects.published().for_index()),
-            latest_articles=ResearchArticle.objects.for_listing().order_by("-published_at", "title")[:5],
+            latest_articles=ResearchArticle.objects.newest()[:5],
             structured_data=structured_data.home_page(self.request),
             **kwargs,
         )
@@ -90,15 +90,17 @@ class ConditionListView(ListView):
     body region (only regions that have conditions are offered; a condition is listed under each of its regions).
 
     Up to CONDITION_INDEX_PAGE_SIZE conditions are listed on one page. A larger index lists one letter at a time
-    (`?letter=C`, the first letter by default), in pages of that size, with links to every letter: plain links, so
-    it works without JavaScript, and the page stays small (tests/content/test_page_weight.py) however many
-    conditions are published.
+    (`?letter=C`, the first letter by default): its entries, names and "X, see Y" alike, in alphabetical order and in
+    pages of that many entries, with links to every letter: plain links, so it works without JavaScript, every entry
+    is within reach, and each page stays small (tests/content/test_page_weight.py) however many conditions are
+    published.
     """
 
     template_name = "conditions/condition_list.html"
     context_object_name = "conditions"
 
     def get_queryset(self):
+        """The conditions (one page of them), or in a larger index the letter's entries (`entries_under`)."""
         conditions = Condition.objects.published()
         offered = conditions.regions_offered()
         self.regions = [(value, label) for value, label in BodyRegion.choices if value in offered]
@@ -112,7 +114,7 @@ class ConditionListView(ListView):
         if sum(self.letter_counts.values()) > settings.CONDITION_INDEX_PAGE_SIZE:
             asked = self.request.GET.get("letter", "").upper()
             self.letter = asked if asked in self.letter_counts else next(iter(self.letter_counts))
-            conditions = conditions.starting_with(self.letter, self.letter_counts)
+            return conditions.entries_under(self.letter, self.letter_counts)
         return conditions.for_index()
 
     def get_paginate_by(self, queryset):
@@ -120,14 +122,12 @@ class ConditionListView(ListView):
 
     def get_paginator(self, *args, **kwargs):
         paginator = super().get_paginator(*args, **kwargs)
-        # Known from the letters' counts: no COUNT query.
-        letters = self.letter_counts
-        paginator.count = letters.get(self.letter, 0) if self.letter else sum(letters.values())
+        if self.letter is None:  # known from the letters' counts: no COUNT query
+            paginator.count = sum(self.letter_counts.values())
         return paginator
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        conditions = list(context["conditions"])
         asked_letter = self.request.GET.get("letter", "").upper() == self.letter
         page = context["page_obj"].number if self.request.GET.get("page") else None
         # What the page cache may store: the parameters that applied, as the links below write them.
@@ -136,17 +136,12 @@ class ConditionListView(ListView):
             letter: urlencode({name: value for name, value in (("region", self.region), ("letter", letter)) if value})
             for letter in (self.letter_counts if self.letter else ())
         }
-        # Conditions with another name under this letter ("X, see Y"): on the letter's first page, at most a page.
-        listed = set(conditions)  # looked up by primary key: a list compared every pair of models
-        see = []
-        if self.letter and self.letter != "#" and page in (None, 1):
-            others = self.in_region.with_other_name_starting(self.letter).for_index()
-            see = [c for c in others[: settings.CONDITION_INDEX_PAGE_SIZE] if c not in listed]
-        entries = [
-            (letter, [(name, condition, is_see) for name, condition, is_see in items if is_see or condition in listed])
-            for letter, items in a_to_z([*conditions, *see])
-            if self.letter is None or letter == self.letter
-        ]
+        if self.letter is None:
+            entries = a_to_z(context["conditions"])
+        else:  # this page's entries, with their conditions (one query)
+            shown = context["conditions"]
+            conditions = self.in_region.filter(pk__in={pk for _, pk, _ in shown}).for_index().in_bulk()
+            entries = [(self.letter, [(name, conditions[pk], see) for name, pk, see in shown])] if shown else []
         context.update(
             letters=entries,
             letter_links=list(letter_links.items()),

@@ -46,3 +46,27 @@ def test_the_demo_a_to_z(client, demo_clinic):
     page = main(client, "/conditions/")
     assert "Failed Back Surgery Syndrome, <em>see</em>" in page
     assert "Post Laminectomy Syndrome" in main(client, "/conditions/?region=leg-foot")
+
+
+def test_a_large_index_pages_every_entry_of_a_letter_names_and_other_names_alike(client, settings):
+    """With a "see" entry for each of many conditions' other names, letter S came to 79 KB at 1,000 conditions (all
+    its "X, see Y" entries on the first page), and other names past the first page's conditions were never listed."""
+    settings.CONDITION_INDEX_PAGE_SIZE = 4
+    for number in range(1, 7):
+        ConditionFactory(name=f"Spinal condition {number}", alternate_names=f"Slipped thing {number}")
+    for number in range(1, 4):
+        ConditionFactory(name=f"Knee condition {number}", alternate_names=f"Sore knee {number}\nKnock knee {number}")
+    pages, page = [], 1
+    while True:
+        html = main(client, f"/conditions/?letter=S&page={page}")
+        listing = html[html.index('<ul class="az-list">') :]
+        listing = listing[: listing.index("</ul>")]
+        pages.append(re.findall(r"<li(?: class=\"az-list__see\")?>\s*(?:<a [^>]*>)?([^<,]+)", listing))
+        if 'rel="next"' not in html:
+            break
+        page += 1
+    entries = [entry.strip() for page_entries in pages for entry in page_entries]
+    expected = sorted([f"Spinal condition {n}" for n in range(1, 7)] + [f"Slipped thing {n}" for n in range(1, 7)]
+                      + [f"Sore knee {n}" for n in range(1, 4)], key=str.casefold)  # fmt: skip
+    assert entries == expected
+    assert all(len(page_entries) <= 4 for page_entries in pages)

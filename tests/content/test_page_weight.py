@@ -10,7 +10,10 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from conditions.models import ResearchArticle, Status
 from practice.models import clinic
+
+from ..factories import ResearchArticleFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -43,8 +46,8 @@ def test_home_and_a_to_z_index_stay_under_60_kb_with_1000_conditions(
     call_command("scale_demo_content", "--conditions", "1000", stdout=io.StringIO())
     clinic()  # the clinic's details in the shared cache, as after any site's first page
     # Home: the first conditions, then (too many) their regions and letters; treatments; latest articles + authors.
-    # A–Z: the regions offered, the letters' counts, the letter's page, its "X, see Y" entries (first page only).
-    pages = {"/": 6, "/conditions/": 4, "/conditions/?letter=C": 4, "/conditions/?letter=C&page=2": 3,
+    # A–Z: the regions offered, the letters' counts, the letter's entries, the conditions of this page's entries.
+    pages = {"/": 6, "/conditions/": 4, "/conditions/?letter=C": 4, "/conditions/?letter=C&page=2": 4,
              "/conditions/?region=low-back": 4}  # fmt: skip
     for url, queries in pages.items():
         with django_assert_max_num_queries(queries):
@@ -56,7 +59,14 @@ def test_home_and_a_to_z_index_stay_under_60_kb_with_1000_conditions(
     assert 'href="?letter=C"' in index and 'href="?letter=S"' in index
     letter_c = client.get("/conditions/?letter=C").content.decode()
     assert 'aria-current="page">C</a>' in letter_c and 'href="?letter=C&amp;page=2" rel="next"' in letter_c
-    assert "Cervical Radiculopathy" in letter_c and "Sciatica" not in letter_c
+    assert "Sciatica" not in letter_c
+    page, pages = 1, [letter_c]
+    while 'rel="next"' in pages[-1] and page < 20:
+        page += 1
+        pages.append(client.get(f"/conditions/?letter=C&page={page}").content.decode())
+    assert any(">Cervical Radiculopathy</a>" in html for html in pages)
+    for url in ("/conditions/?letter=S", "/conditions/?letter=L"):  # many "X, see Y" entries: paged like the rest
+        assert len(client.get(url).content) < 60 * 1024, url
     home = client.get("/").content.decode()
     assert 'href="/conditions/?region=low-back"' in home and 'href="/conditions/?letter=P"' in home
 
@@ -80,3 +90,21 @@ def test_the_a_to_z_index_and_home_page_are_answered_from_the_listing_indexes(cl
                 cursor.execute("EXPLAIN " + sql)
                 plan = "\n".join(row[0] for row in cursor.fetchall())
                 assert "condition_listing_" in plan, (url, sql, plan)
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan checked is PostgreSQL's")
+def test_the_latest_articles_are_read_in_order_not_sorted_after_an_import():
+    """An import publishes thousands of articles at the same moment: the home page's and the feed's "latest" then
+    sorted every one of them by title (1.4 ms of a 7 ms page at 10,000 articles)."""
+    article = ResearchArticleFactory()
+    ResearchArticle.objects.bulk_create(
+        ResearchArticle(title=f"Imported study {n}", slug=f"imported-{n}", status=Status.PUBLISHED,
+                        published_at=article.published_at, signoff=article.signoff)
+        for n in range(1500)
+    )  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE conditions_researcharticle")
+        sql, params = ResearchArticle.objects.newest()[:5].query.sql_with_params()
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "research_newest" in plan and "Sort" not in plan, plan
