@@ -32,6 +32,7 @@ from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.recorder import MigrationRecorder
 from django.dispatch import Signal
 
+from . import content_version
 from .media import SAFE_MEDIA_TYPES, ImageUploadValidator
 
 #: Sent after a restore wrote the rows, inside its transaction (`using`: the database): apps rebuild derived data.
@@ -388,6 +389,7 @@ def restore_backup(path, force=False, using=DEFAULT_DB_ALIAS):
 
     for cache in caches.all():
         cache.clear()  # cached pages, the security policy, sessions in the cache: all from the old database
+    content_version.bump()  # and each process's own copies, kept while Redis is unreachable
     return manifest
 
 
