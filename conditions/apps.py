@@ -16,6 +16,7 @@ class ConditionsConfig(AppConfig):
             ClinicianProfile,
             Condition,
             ConditionArticle,
+            ConditionRegion,
             ConditionTreatment,
             ResearchArticle,
             Treatment,
@@ -31,6 +32,7 @@ class ConditionsConfig(AppConfig):
             ResearchArticle,
             ConditionTreatment,
             ConditionArticle,
+            ConditionRegion,
             ArticleAuthor,
             tags=changed_tags,
         )

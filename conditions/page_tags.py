@@ -18,7 +18,15 @@ from django.db.models.signals import post_delete
 
 from clinic.cache import list_tag, object_tag
 
-from .models import ArticleAuthor, Condition, ConditionArticle, ConditionTreatment, ResearchArticle, Treatment
+from .models import (
+    ArticleAuthor,
+    Condition,
+    ConditionArticle,
+    ConditionRegion,
+    ConditionTreatment,
+    ResearchArticle,
+    Treatment,
+)
 
 #: Fields that listings show: a change of one of them purges the model's listings (`list_tag`).
 LISTED_FIELDS = {
@@ -128,6 +136,8 @@ def changed_tags(instance, signal=None, **kwargs):
         }
     if isinstance(instance, ArticleAuthor):
         return {object_tag(ResearchArticle, instance.article_id), list_tag(ResearchArticle)}
+    if isinstance(instance, ConditionRegion):  # the A–Z index by region, the regions offered
+        return {object_tag(Condition, instance.condition_id), list_tag(Condition)}
     tags = set(_page_tags(instance, deleted))
     if isinstance(instance, Condition):
         links = ConditionTreatment.objects.filter(condition=instance.pk).values_list("treatment_id", flat=True)

@@ -7,7 +7,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from clinic.cache import content_changed
-from conditions.models import Condition, ResearchArticle, Status, Treatment
+from conditions.models import Condition, ConditionRegion, ResearchArticle, Status, Treatment
 
 from ..factories import ConditionFactory, ConditionTreatmentFactory, ResearchArticleFactory, TreatmentFactory
 from ..helpers import admin_url, new_condition_data
@@ -135,3 +135,19 @@ def test_a_bulk_change_purges_every_page_without_an_error(client, caplog):
     content_changed(ResearchArticle)  # what an import says after writing articles in bulk
     assert cache_state(client, condition.get_absolute_url()) == "miss"
     assert not [record for record in caplog.records if record.levelname == "ERROR"]
+
+
+def test_a_condition_given_another_body_region_shows_on_that_regions_index_at_once(client):
+    """Other body regions are rows of their own (edited inline): saving one purged nothing, so the region's cached
+    A–Z page went on without the condition (and a removed region kept listing it)."""
+    sciatica = ConditionFactory(name="Sciatica", body_region="low-back")
+    ConditionFactory(name="Plantar fasciitis", body_region="leg-foot")
+    url = "/conditions/?region=leg-foot"
+    assert cache_state(client, url) == "miss" and cache_state(client, url) == "hit"
+    assert "Sciatica" not in client.get(url).content.decode()
+
+    region = ConditionRegion.objects.create(condition=sciatica, region="leg-foot")
+    assert "Sciatica" in client.get(url).content.decode()
+
+    region.delete()
+    assert "Sciatica" not in client.get(url).content.decode()
