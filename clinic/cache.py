@@ -555,6 +555,39 @@ class PageCacheMiddleware:
         return response
 
 
+# --- Values derived from many rows -------------------------------------------------------------------------
+
+
+def derived(name, tags, compute):
+    """`compute()`, kept in the shared cache until one of `tags` changes (as a page naming them would be purged),
+    everything is purged, or a scheduled page goes live: for the parts of a page that read many rows but change only
+    with a listed change (an index's letters and entries). Computed afresh when the page cache is off or cannot be
+    reached. One round trip when kept."""
+    if not settings.PAGE_CACHE_SECONDS:
+        return compute()
+    cache = page_cache()
+    key = f"pagecache:derived:{release()}:{hashlib.sha256(name.encode()).hexdigest()[:32]}"
+    tag_keys = sorted({_tag_key(tag) for tag in (*tags, EVERYTHING)})
+    try:
+        _write_missed_invalidations()
+        found = cache.get_many([key, GENERATION_KEY, SCHEDULE_KEY, *tag_keys])
+    except Exception:  # noqa: BLE001 - cache down: from the database
+        return compute()
+    schedule = found.get(SCHEDULE_KEY) or []
+    stamp = (found.get(GENERATION_KEY), *(found.get(tag_key) for tag_key in tag_keys))
+    entry = found.get(key)
+    due = schedule and schedule[0] <= time.time()  # the next page cache lookup replaces the generation
+    if not due and None not in stamp and isinstance(entry, tuple) and entry[0] == stamp:
+        return entry[1]
+    value = compute()  # the stamp was read first: a change meanwhile shows in the next comparison
+    if not due and None not in stamp:
+        try:
+            cache.set(key, (stamp, value), timeout=settings.PAGE_CACHE_SECONDS)
+        except Exception:  # noqa: BLE001
+            logger.warning("Could not keep a derived value in the cache", exc_info=True)
+    return value
+
+
 # --- While the shared cache fails ----------------------------------------------------------------------------
 # Per-process copies of pages, served only while the shared cache cannot be reached (a hung Redis then costs no burst
 # of renders). A copy rendered here carries the content version read before rendering it and is served while the

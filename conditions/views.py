@@ -12,11 +12,20 @@ from django.utils.translation import gettext_lazy as _
 from django.views.generic import DetailView, ListView, TemplateView
 
 from citations.tokens import cited_slugs
-from clinic.cache import tag_page, understood_query
+from clinic.cache import derived, list_tag, tag_page, understood_query
 
 from . import links, page_tags, structured_data
 from .forms import ConditionFilterForm, ResearchFilterForm, SearchForm
-from .models import BodyRegion, ClinicianProfile, Condition, ResearchArticle, Treatment, TreatmentCategory, a_to_z
+from .models import (
+    BodyRegion,
+    ClinicianProfile,
+    Condition,
+    ResearchArticle,
+    Treatment,
+    TreatmentCategory,
+    a_to_z,
+    labelled_region_counts,
+)
 from .previews import read_token
 from .research import condition_research, treatment_research
 from .search import search_site
@@ -58,6 +67,12 @@ def group_treatments_by_category(treatments):
     ]
 
 
+def condition_listing(name, compute):
+    """What the A–Z index and the home page read from every published condition (letters, regions, a letter's
+    entries), kept in the page cache's store until a listed change of a condition (`clinic.cache.derived`)."""
+    return derived(f"conditions:{name}", [list_tag(Condition)], compute)
+
+
 class HomeView(TemplateView):
     """Up to HOME_CONDITION_LIMIT conditions as cards; a larger site shows its body regions and first letters
     instead (links into the A–Z index), so the home page stays small however many conditions are published."""
@@ -66,14 +81,14 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         limit = settings.HOME_CONDITION_LIMIT
-        conditions = list(Condition.objects.published().for_index()[: limit + 1])
+        published = Condition.objects.published()
+        conditions = list(published.for_index()[: limit + 1])
         regions = letters = ()
         if len(conditions) > limit:
             conditions = []
-            regions = Condition.objects.published().region_counts()
-            letters = [
-                (letter, urlencode({"letter": letter})) for letter in Condition.objects.published().first_letters()
-            ]
+            regions = labelled_region_counts(condition_listing("region-counts", published.counts_by_region))
+            letters = [(letter, urlencode({"letter": letter})) for letter in
+                       condition_listing("first-letters:", published.first_letters)]  # fmt: skip
         return super().get_context_data(
             conditions=conditions,
             regions=regions,
@@ -102,19 +117,22 @@ class ConditionListView(ListView):
     def get_queryset(self):
         """The conditions (one page of them), or in a larger index the letter's entries (`entries_under`)."""
         conditions = Condition.objects.published()
-        offered = conditions.regions_offered()
+        offered = condition_listing("regions-offered", conditions.regions_offered)
         self.regions = [(value, label) for value, label in BodyRegion.choices if value in offered]
         self.filter_form = ConditionFilterForm(self.request.GET or None, regions=self.regions)
         self.region = self.filter_form.cleaned_data["region"] if self.filter_form.is_valid() else ""
         if self.region:
             conditions = conditions.in_region(self.region)
         self.in_region = conditions
-        self.letter_counts = conditions.first_letters()
+        self.letter_counts = condition_listing(f"first-letters:{self.region}", conditions.first_letters)
         self.letter = None
         if sum(self.letter_counts.values()) > settings.CONDITION_INDEX_PAGE_SIZE:
             asked = self.request.GET.get("letter", "").upper()
             self.letter = asked if asked in self.letter_counts else next(iter(self.letter_counts))
-            return conditions.entries_under(self.letter, self.letter_counts)
+            return condition_listing(
+                f"entries:{self.region}:{self.letter}",
+                lambda: conditions.entries_under(self.letter, self.letter_counts),
+            )
         return conditions.for_index()
 
     def get_paginate_by(self, queryset):

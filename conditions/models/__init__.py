@@ -15,6 +15,7 @@ from .conditions import (
     ConditionRegion,
     ConditionTreatment,
     a_to_z,
+    labelled_region_counts,
 )
 from .publishing import (
     NOT_CONTENT,
@@ -34,7 +35,7 @@ from .treatments import Treatment, TreatmentCategory, TreatmentQuerySet
 __all__ = [
     "NOT_CONTENT", "RESERVED_ARTICLE_SLUGS", "UNVERSIONED", "ArticleAuthor", "BodyRegion", "ChangeRequest",
     "ClinicianProfile", "ClinicianProfileQuerySet", "Condition", "ConditionArticle", "ConditionQuerySet",
-    "ConditionRegion", "ConditionTreatment", "a_to_z", "Publishable",
+    "ConditionRegion", "ConditionTreatment", "a_to_z", "labelled_region_counts", "Publishable",
     "PublishableQuerySet", "ResearchArticle", "ResearchArticleQuerySet", "Reviewed", "ReviewedQuerySet", "SignOff",
     "Status", "Treatment", "TreatmentCategory", "TreatmentQuerySet", "add_months", "check_citations",
     "publishing_constraints", "random_key", "review_dates_in_order",

@@ -87,13 +87,12 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         listed = self.starting_with(letter, letters)
         if letter != "#":  # "X, see Y" entries are listed under letters only
             listed = self.annotate(first=first_letter()).filter(Q(first=letter) | other_name_starting(letter))
-        rows = listed.values_list("pk", "name", "alternate_names")
+        rows = listed.order_by().values_list("pk", "name", "alternate_names")  # sorted below, by entry
         return [entry for entry in index_entries(rows) if index_letter(entry[0]) == letter]
 
-    def region_counts(self):
-        """[(region value, label, number of conditions)] in the order of BodyRegion, regions without any left out."""
-        counts = dict(self.order_by().values_list("body_region").annotate(Count("pk")))
-        return [(value, label, counts[value]) for value, label in BodyRegion.choices if counts.get(value)]
+    def counts_by_region(self):
+        """{main body region: number of conditions} (see `labelled_region_counts`)."""
+        return dict(self.order_by().values_list("body_region").annotate(Count("pk")))
 
     def starting_with(self, letter, letters):
         """The conditions listed under `letter` (`letters`: the first characters present, from `first_letters`)."""
@@ -391,6 +390,12 @@ class ConditionRegion(models.Model):
 
     def __str__(self):
         return str(BodyRegion(self.region).label)
+
+
+def labelled_region_counts(counts):
+    """[(region value, label, number of conditions)] from `counts_by_region`, in the order of BodyRegion, regions
+    without any left out."""
+    return [(value, label, counts[value]) for value, label in BodyRegion.choices if counts.get(value)]
 
 
 def other_name_starting(letter):

@@ -73,17 +73,25 @@ def test_home_and_a_to_z_index_stay_under_60_kb_with_1000_conditions(
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="index-only scans and covering indexes are PostgreSQL's")
 @pytest.mark.django_db(transaction=True)  # VACUUM cannot run in a transaction
-def test_the_a_to_z_index_and_home_page_are_answered_from_the_listing_indexes(client, demo_clinic):
+def test_the_a_to_z_index_and_home_page_are_answered_from_the_listing_indexes(client, demo_clinic, settings):
     """A condition's rich text makes each row kilobytes wide: at 1,000 conditions every listing query read the whole
     table (about 2 ms each, four per A–Z page, three on the home page). The published rows' names, letters, regions
-    and summaries are in two small indexes that can answer each of those queries."""
+    and summaries are in two small indexes that can answer each of those queries. (A letter's entries read the other
+    names, which are not in them: kept under the conditions' list tag instead, `clinic.cache.derived`.)"""
+    settings.PAGE_CACHE_SECONDS = 0  # every query on every request
     call_command("scale_demo_content", "--conditions", "1000", stdout=io.StringIO())
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE conditions_condition")  # as autovacuum keeps it: index-only scans need it
     for url in ("/conditions/", "/conditions/?letter=C", "/"):
         with CaptureQueriesContext(connection) as captured:
             assert client.get(url).status_code == 200
-        listings = [query["sql"] for query in captured if 'FROM "conditions_condition"' in query["sql"]]
+        listings = [
+            query["sql"]
+            for query in captured
+            if 'FROM "conditions_condition"' in query["sql"]
+            and '"alternate_names" AS "alternate_names"' not in query["sql"]  # the entries, as said above
+            and '"conditions_condition"."id" IN (' not in query["sql"]  # a page's rows by key
+        ]
         assert listings, url
         with connection.cursor() as cursor:
             for sql in listings:

@@ -1,10 +1,13 @@
 """Targeted purges: a change purges only the pages that show what changed; the changed pages are warmed at once."""
 
 import io
+import time
+from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from clinic.cache import content_changed
 from conditions.models import Condition, ConditionRegion, ResearchArticle, Status, Treatment
@@ -151,3 +154,35 @@ def test_a_condition_given_another_body_region_shows_on_that_regions_index_at_on
 
     region.delete()
     assert "Sciatica" not in client.get(url).content.decode()
+
+
+def test_an_index_page_reuses_the_letters_and_entries_until_a_listed_change(
+    client, settings, django_assert_num_queries
+):
+    """The A–Z's letters, regions and a letter's entries read every published condition: kept under the conditions'
+    list tag, so another page of the index (or a query string the cache does not store) reads only its own rows;
+    a listed change, a withdrawal or a scheduled page going live shows at once."""
+    settings.CONDITION_INDEX_PAGE_SIZE = 2
+    for name in ("Sciatica", "Spinal stenosis", "Spondylolisthesis", "Knee pain"):
+        ConditionFactory(name=name)
+    assert cache_state(client, "/conditions/?letter=S") == "miss"
+    with django_assert_num_queries(1):  # this page's conditions
+        page_two = client.get("/conditions/?letter=S&page=2").content.decode()
+    assert "Spondylolisthesis" in page_two
+
+    ConditionFactory(name="Sacroiliac joint pain")
+    assert "Sacroiliac joint pain" in client.get("/conditions/?letter=S").content.decode()
+    assert "Spinal stenosis" in client.get("/conditions/?letter=S&page=2").content.decode()
+
+    stenosis = Condition.objects.get(name="Spinal stenosis")
+    stenosis.status = Status.DRAFT
+    stenosis.save()
+    pages = "".join(
+        client.get(url).content.decode() for url in ("/conditions/?letter=S", "/conditions/?letter=S&page=2")
+    )
+    assert "Spinal stenosis" not in pages and "Spondylolisthesis" in pages
+
+    soon = ConditionFactory(name="Sports injury", published_at=timezone.now() + timedelta(seconds=2))
+    assert "Sports injury" not in client.get("/conditions/?letter=S&page=2").content.decode()
+    time.sleep(max(0, (soon.published_at - timezone.now()).total_seconds()) + 0.2)
+    assert "Sports injury" in client.get("/conditions/?letter=S&page=2").content.decode()
