@@ -574,6 +574,11 @@ def derived(name, tags, compute):
     except Exception:  # noqa: BLE001 - cache down: from the database
         return compute()
     schedule = found.get(SCHEDULE_KEY) or []
+    if any(tag_key not in found for tag_key in tag_keys):  # no page named them yet: give them versions
+        try:
+            found.update({_tag_key(tag): version for tag, version in _tag_versions(cache, {*tags, EVERYTHING}).items()})
+        except Exception:  # noqa: BLE001
+            return compute()
     stamp = (found.get(GENERATION_KEY), *(found.get(tag_key) for tag_key in tag_keys))
     entry = found.get(key)
     due = schedule and schedule[0] <= time.time()  # the next page cache lookup replaces the generation

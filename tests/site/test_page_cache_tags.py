@@ -5,6 +5,7 @@ import time
 from datetime import timedelta
 
 import pytest
+from django.core.cache import caches
 from django.core.management import call_command
 from django.test import Client
 from django.utils import timezone
@@ -169,6 +170,10 @@ def test_an_index_page_reuses_the_letters_and_entries_until_a_listed_change(
     with django_assert_num_queries(1):  # this page's conditions
         page_two = client.get("/conditions/?letter=S&page=2").content.decode()
     assert "Spondylolisthesis" in page_two
+    caches["default"].clear()  # a fresh cache, and addresses it never stores (no page names the tags yet)
+    client.get("/conditions/?letter=S&utm_source=mail")
+    with django_assert_num_queries(1):
+        client.get("/conditions/?letter=S&utm_source=newsletter")
 
     ConditionFactory(name="Sacroiliac joint pain")
     assert "Sacroiliac joint pain" in client.get("/conditions/?letter=S").content.decode()
