@@ -22,15 +22,13 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.db.models import (
-    F,
-)
 from django.utils import timezone
 
 from citations.ama import AMA_AUTHORS_SHOWN, author_list
 from citations.tokens import CITE_TOKEN, cited_slugs, token_slugs
 
 from .models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
+from .models.research import NEWEST_FIRST
 
 
 @dataclass(frozen=True)
@@ -159,9 +157,6 @@ def _prefetch_authors(*article_lists):
             article.cited_author_list = author_list(articles[article.pk])
 
 
-NEWEST_FIRST = (F("year").desc(nulls_last=True), F("published_at").desc(nulls_last=True), "title", "pk")
-
-
 def condition_research(condition):
     """The sidebar (chosen, suggested) and References of a condition loaded with `for_page()`: two more queries.
 
@@ -225,7 +220,7 @@ def page_articles_sql(condition_id, keyword_terms, slugs, limit):
         suggested = (
             f"SELECT c.id AS id, 1 AS priority FROM {article} c "
             f"WHERE ({matches}) AND {published} AND c.id NOT IN (SELECT article_id FROM pinned) "
-            "ORDER BY c.year DESC NULLS LAST, c.published_at DESC NULLS LAST, c.title, c.id LIMIT %s"
+            "ORDER BY c.year DESC NULLS LAST, c.published_at DESC NULLS LAST, c.title, c.id LIMIT %s"  # NEWEST_FIRST
         )
         params += [*match_params, Status.PUBLISHED, timezone.now(), limit]
     else:
