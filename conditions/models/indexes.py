@@ -12,8 +12,8 @@ from django.db.models import F, Func, Index, TextField
 from django.db.models.functions import Substr, Upper
 
 
-class PostgresGinIndex(GinIndex):
-    """A GIN index on PostgreSQL, nothing on other databases."""
+class PostgresOnly:
+    """An index created on PostgreSQL only (nothing on other databases)."""
 
     def create_sql(self, model, schema_editor, using="", **kwargs):
         if schema_editor.connection.vendor != "postgresql":
@@ -24,6 +24,14 @@ class PostgresGinIndex(GinIndex):
         if schema_editor.connection.vendor != "postgresql":
             return ""
         return super().remove_sql(model, schema_editor, **kwargs)
+
+
+class PostgresGinIndex(PostgresOnly, GinIndex):
+    """A GIN index on PostgreSQL, nothing on other databases."""
+
+
+class PostgresIndex(PostgresOnly, Index):
+    """A B-tree index on PostgreSQL only, e.g. with `NULLS LAST`, which SQLite's CREATE INDEX refuses."""
 
 
 def search_vector_index(prefix):

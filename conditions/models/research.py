@@ -15,7 +15,7 @@ from citations.ama import ama_citation, author_list
 from citations.identifiers import normalize_doi, validate_doi, validate_pmid
 from citations.tokens import cited_slugs, keyword_index
 
-from .indexes import KeywordTerms, keyword_terms_index, search_vector_index, trigram_index
+from .indexes import KeywordTerms, PostgresIndex, keyword_terms_index, search_vector_index, trigram_index
 from .publishing import UNVERSIONED, Publishable, PublishableQuerySet, published_rows, publishing_constraints
 
 #: /research/feed/ is the RSS feed, so no article may have the slug "feed".
@@ -132,7 +132,7 @@ class ResearchArticle(Publishable):
             trigram_index("title", "research"),
             keyword_terms_index("research"),
             models.Index(F("published_at").desc(), F("title"), condition=published_rows(), name="research_newest"),
-            models.Index(*NEWEST_FIRST, condition=published_rows(), name="research_newest_first"),
+            PostgresIndex(*NEWEST_FIRST, condition=published_rows(), name="research_newest_first"),
         ]
 
     def __str__(self):

@@ -440,7 +440,7 @@ def test_suggestions_and_research_listing_are_answered_from_the_keyword_index():
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the plan checked is PostgreSQL's")
 def test_suggestions_for_a_common_keyword_are_read_newest_first_from_an_index_not_sorted():
-    """"Sciatica" names a thousand articles of a large library: the 8 newest were found by reading and sorting all
+    """ "Sciatica" names a thousand articles of a large library: the 8 newest were found by reading and sorting all
     of them (2.2 ms of every Sciatica page). Read from an index in sidebar order, the lookup stops after 8."""
     condition = ConditionFactory(name="Sciatica")
     article = ResearchArticleFactory(keywords="Sciatica")
