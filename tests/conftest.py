@@ -1,17 +1,41 @@
 import os
 import shutil
+import threading
 import time
 
 import pytest
+from django.conf import settings
 from django.contrib.sites.models import Site
 from django.core.cache import caches
 from django.core.management import call_command
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import sync_playwright
 
 from clinic.cache import clear_fallback
 from practice.models import clinic
 
 from .factories import PASSWORD, StaffUserFactory  # noqa: F401 - PASSWORD: the factories' password
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """The live server, its requests handled one at a time: on an in-memory SQLite database every request thread of
+    the threaded server shares the test's one connection, and a page whose preview and link chooser asked at once
+    failed with "bad parameter or other API misuse". Connections still get a thread each (a browser keeps idle ones
+    open, which would block a server with one thread); only the application is called one request at a time."""
+
+    lock = threading.Lock()
+
+    def set_app(self, application):
+        def one_at_a_time(environ, start_response):
+            with self.lock:
+                return application(environ, start_response)
+
+        super().set_app(one_at_a_time)
+
+
+if "sqlite" in settings.DATABASES["default"]["ENGINE"]:
+    LiveServerThread.server_class = OneRequestAtATimeServer
 
 
 @pytest.fixture(autouse=True)
