@@ -84,21 +84,16 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
     def entries_under(self, letter, letters):
         """Every A–Z entry listed under `letter` (`letters`: from `first_letters`), sorted as `a_to_z` sorts them:
         [(entry name, condition pk, is a "see" entry)]. One query of three narrow columns, however many entries."""
-        listed = self.starting_with(letter, letters)
-        if letter != "#":  # "X, see Y" entries are listed under letters only
-            listed = self.annotate(first=first_letter()).filter(Q(first=letter) | other_name_starting(letter))
-        rows = listed.order_by().values_list("pk", "name", "alternate_names")  # sorted below, by entry
+        if letter == "#":  # names that do not start with a letter; "X, see Y" entries are listed under letters only
+            under = ~Q(first__in=[other for other in letters if other != "#"])
+        else:
+            under = Q(first=letter) | other_name_starting(letter)
+        rows = self.annotate(first=first_letter()).filter(under).order_by().values_list("pk", "name", "alternate_names")
         return [entry for entry in index_entries(rows) if index_letter(entry[0]) == letter]
 
     def counts_by_region(self):
         """{main body region: number of conditions} (see `labelled_region_counts`)."""
         return dict(self.order_by().values_list("body_region").annotate(Count("pk")))
-
-    def starting_with(self, letter, letters):
-        """The conditions listed under `letter` (`letters`: the first characters present, from `first_letters`)."""
-        if letter == "#":
-            return self.annotate(first=first_letter()).exclude(first__in=[x for x in letters if x != "#"])
-        return self.annotate(first=first_letter()).filter(first=letter)
 
     def for_page(self):
         """A condition page's row and its treatment links: two queries (the research: conditions/research.py).

@@ -70,3 +70,14 @@ def test_a_large_index_pages_every_entry_of_a_letter_names_and_other_names_alike
                       + [f"Sore knee {n}" for n in range(1, 4)], key=str.casefold)  # fmt: skip
     assert entries == expected
     assert all(len(page_entries) <= 4 for page_entries in pages)
+
+
+def test_a_large_index_lists_names_that_do_not_start_with_a_letter_under_hash(client, settings):
+    settings.CONDITION_INDEX_PAGE_SIZE = 2
+    for name in ("Sciatica", "Knee pain", "Neck pain"):
+        ConditionFactory(name=name, alternate_names="1st rib syndrome")
+    ConditionFactory(name="3rd occipital nerve pain")
+    listing = main(client, "/conditions/?letter=%23")
+    listing = listing[listing.index('<ul class="az-list">') :]
+    assert "3rd occipital nerve pain" in listing and "Sciatica" not in listing
+    assert "1st rib syndrome" not in listing  # "X, see Y" entries are listed under letters only
