@@ -567,7 +567,8 @@ def derived(name, tags, compute):
         return compute()
     cache = page_cache()
     key = f"pagecache:derived:{release()}:{hashlib.sha256(name.encode()).hexdigest()[:32]}"
-    tag_keys = sorted({_tag_key(tag) for tag in (*tags, EVERYTHING)})
+    # Not EVERYTHING (bumped by every change, for pages that name no tag): a whole purge replaces the generation.
+    tag_keys = sorted({_tag_key(tag) for tag in tags})
     try:
         _write_missed_invalidations()
         found = cache.get_many([key, GENERATION_KEY, SCHEDULE_KEY, *tag_keys])
@@ -576,7 +577,7 @@ def derived(name, tags, compute):
     schedule = found.get(SCHEDULE_KEY) or []
     if any(tag_key not in found for tag_key in tag_keys):  # no page named them yet: give them versions
         try:
-            found.update({_tag_key(tag): version for tag, version in _tag_versions(cache, {*tags, EVERYTHING}).items()})
+            found.update({_tag_key(tag): version for tag, version in _tag_versions(cache, set(tags)).items()})
         except Exception:  # noqa: BLE001
             return compute()
     stamp = (found.get(GENERATION_KEY), *(found.get(tag_key) for tag_key in tag_keys))

@@ -174,6 +174,11 @@ def test_an_index_page_reuses_the_letters_and_entries_until_a_listed_change(
     client.get("/conditions/?letter=S&utm_source=mail")
     with django_assert_num_queries(1):
         client.get("/conditions/?letter=S&utm_source=newsletter")
+    sciatica = Condition.objects.get(name="Sciatica")
+    sciatica.overview += "<p>More detail.</p>"  # not what the index shows: its letters and entries are kept
+    sciatica.save()
+    with django_assert_num_queries(1):
+        client.get("/conditions/?letter=S&utm_source=feed")
 
     ConditionFactory(name="Sacroiliac joint pain")
     assert "Sacroiliac joint pain" in client.get("/conditions/?letter=S").content.decode()
