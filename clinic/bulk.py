@@ -16,6 +16,8 @@ import logging
 from django.db import DatabaseError, connections, transaction
 from django.db.models.sql import Query
 
+logger = logging.getLogger("clinic.bulk")
+
 
 def bulk_insert(model, objects, computed=None):
     """Insert new `objects` of `model` and set their pks (kept when given: `reserve_pks`). Like `bulk_create`, no
@@ -71,8 +73,6 @@ def insert_rows(model, columns, rows):
         return [obj.pk for obj in objects]
     return _copy(connection, model, fields, rows, len(rows))
 
-
-logger = logging.getLogger("clinic.bulk")
 
 #: Fewer new rows than this are left to autovacuum (its own threshold for inserts is 1,000 rows and 20% of the table).
 SETTLE_AFTER = 1000

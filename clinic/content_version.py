@@ -9,7 +9,7 @@ import logging
 import uuid
 
 from django.apps import apps
-from django.db import DEFAULT_DB_ALIAS, DatabaseError
+from django.db import DatabaseError
 
 logger = logging.getLogger("clinic.cache")
 
@@ -21,21 +21,16 @@ def _model():
 
 
 def current():
-    """The current value (created on first use). Raises the database's errors: the caller decides what an
-    unreadable version means."""
-    model = _model()
-    value = model.objects.using(DEFAULT_DB_ALIAS).filter(pk=ROW).values_list("value", flat=True).first()
-    if value is None:
-        value = model.objects.get_or_create(pk=ROW, defaults={"value": uuid.uuid4().hex})[0].value
-    return value
+    """The current value (the row is created on first use): one read of the primary's row. Raises the database's
+    errors: the caller decides what an unreadable version means."""
+    return _model().objects.get_or_create(pk=ROW, defaults={"value": uuid.uuid4().hex})[0].value
 
 
 def bump():
     """Replace the value: every per-process copy rendered before is no longer served. A random value, not an
     increment: two bumps at once still leave a value no copy was rendered under."""
-    model = _model()
     try:
-        if not model.objects.filter(pk=ROW).update(value=uuid.uuid4().hex):
-            model.objects.get_or_create(pk=ROW, defaults={"value": uuid.uuid4().hex})
+        if not _model().objects.filter(pk=ROW).update(value=uuid.uuid4().hex):
+            current()
     except DatabaseError:  # the change itself committed; copies then live at most PAGE_CACHE_FALLBACK_MAX_SECONDS
         logger.exception("Could not record a content change for the per-process page copies")
