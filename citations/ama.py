@@ -74,12 +74,27 @@ def sentence_case(title: str) -> str:
 AMA_AUTHORS_SHOWN = 6
 
 
+def short_name(family_name, given_names) -> str:
+    """Family name and initials, as citations print them: "Michael J. Erdek" -> "Erdek MJ"."""
+    # Lower-case particles ("Amanda C de C") are not initials: PubMed writes "Williams ACC".
+    parts = [part for part in _INITIALS_SPLIT.split(given_names) if part and not part.islower()]
+    initials = "".join(part[0].upper() for part in parts)
+    return f"{family_name} {initials}".strip()
+
+
+_INITIALS_SPLIT = re.compile(r"[\s.\-]+")
+
+
 def author_list(authors) -> str:
     """ "Hussain A, Erdek M": family names and initials (`ArticleAuthor.short_name`); more than 6 become 3 + "et al"."""
-    authors = list(authors)
-    if len(authors) > AMA_AUTHORS_SHOWN:
-        return ", ".join(author.short_name for author in authors[:3]) + ", et al"
-    return ", ".join(author.short_name for author in authors)
+    return name_list([author.short_name for author in authors])
+
+
+def name_list(short_names) -> str:
+    """`author_list` of names already shortened."""
+    if len(short_names) > AMA_AUTHORS_SHOWN:
+        return ", ".join(short_names[:3]) + ", et al"
+    return ", ".join(short_names)
 
 
 def ama_title(article) -> str:

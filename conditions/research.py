@@ -13,21 +13,23 @@ name or an "also called" name: `ResearchArticleQuerySet.about_condition`, which 
 newest first, never one already on the page. Articles that only share a treatment are not suggested: they are
 often about another condition.
 
-**Queries.** Constant, whatever the number of articles: one query for the suggested and the cited articles
-together (the suggestions are a LIMITed subquery), one for the authors of every article on the page.
+**Queries.** Constant, whatever the number of articles: on a condition page one query for the pinned, suggested and
+cited articles together (the suggestions are a LIMITed subquery), each with the authors its citation prints; on a
+treatment page one more for the authors of every article on the page.
 """
 
+import json
 import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
-from citations.ama import AMA_AUTHORS_SHOWN, author_list
+from citations.ama import AMA_AUTHORS_SHOWN, author_list, name_list, short_name
 from citations.tokens import CITE_TOKEN, cited_slugs, token_slugs
 
-from .models import ArticleAuthor, ConditionArticle, ResearchArticle, Status
+from .models import ArticleAuthor, ConditionArticle, ResearchArticle
+from .models.publishing import published_sql
 from .models.research import NEWEST_FIRST
 
 
@@ -157,12 +159,30 @@ def _prefetch_authors(*article_lists):
             article.cited_author_list = author_list(articles[article.pk])
 
 
-def condition_research(condition):
-    """The sidebar (chosen, suggested) and References of a condition loaded with `for_page()`: two more queries.
+def _cited_authors_sql(article_alias):
+    """A column of the article's first AMA_AUTHORS_SHOWN + 1 authors (all a citation prints), as JSON rows
+    [position, id, family name, given names], so a condition page reads its articles and their authors in one
+    query. Sorted in Python: neither database promises the order in which an aggregate reads its rows."""
+    aggregate = "json_agg(json_build_array" if connection.vendor == "postgresql" else "json_group_array(json_array"
+    return (
+        f"(SELECT {aggregate}(x.position, x.id, x.family_name, x.given_names)) FROM ("
+        f"SELECT position, id, family_name, given_names FROM {ArticleAuthor._meta.db_table} "
+        f"WHERE article_id = {article_alias}.id ORDER BY position, id LIMIT {AMA_AUTHORS_SHOWN + 1}) x)"
+    )
 
-    One query for every article the page may show: its pinned articles (published or not: the page cache must know
-    them all, see `article_ids`), its cited ones and the best keyword suggestions; one for their authors. Cited
-    articles are listed once, in the References, never again in the sidebar.
+
+def _set_cited_authors(article):
+    rows = article.author_rows
+    rows = json.loads(rows) if isinstance(rows, str) else rows or []  # SQLite gives text, psycopg a list
+    article.cited_author_list = name_list([short_name(family, given) for _, _, family, given in sorted(rows)])
+
+
+def condition_research(condition):
+    """The sidebar (chosen, suggested) and References of a condition loaded with `for_page()`: one more query.
+
+    One query for every article the page may show, with the authors its citation prints: its pinned articles
+    (published or not: the page cache must know them all, see `article_ids`), its cited ones and the best keyword
+    suggestions. Cited articles are listed once, in the References, never again in the sidebar.
     """
     limit = settings.SIDEBAR_ARTICLE_LIMIT
     slugs = cited_slugs(*(getattr(condition, name) for name in condition.sections))
@@ -179,7 +199,8 @@ def condition_research(condition):
     chosen = [article for article in related if article.pk not in cited_pks][:limit]
     room = max(0, limit - len(related))
     suggestions = [a for a in articles if a.priority is not None and a.pin is None and a.pk not in cited_pks][:room]
-    _prefetch_authors(chosen, suggestions, cited.values())
+    for article in (*chosen, *suggestions, *cited.values()):
+        _set_cited_authors(article)
     return PageResearch(
         sidebar=chosen,
         suggested=suggestions,
@@ -208,7 +229,7 @@ def page_articles_sql(condition_id, keyword_terms, slugs, limit):
     """
     article, link = ResearchArticle._meta.db_table, ConditionArticle._meta.db_table
     columns = ", ".join(f"a.{ResearchArticle._meta.get_field(name).column}" for name in ("id", *CITED_FIELDS))
-    published = "c.status = %s AND c.published_at <= %s AND c.draft_of_id IS NULL"
+    published, published_params = published_sql("c")
     params = [condition_id]
     if keyword_terms:
         if connection.vendor == "postgresql":
@@ -222,7 +243,7 @@ def page_articles_sql(condition_id, keyword_terms, slugs, limit):
             f"WHERE ({matches}) AND {published} AND c.id NOT IN (SELECT article_id FROM pinned) "
             "ORDER BY c.year DESC NULLS LAST, c.published_at DESC NULLS LAST, c.title, c.id LIMIT %s"  # NEWEST_FIRST
         )
-        params += [*match_params, Status.PUBLISHED, timezone.now(), limit]
+        params += [*match_params, *published_params, limit]
     else:
         suggested = "SELECT id, 0 AS priority FROM pinned WHERE 1 = 0"
     wanted = "SELECT article_id FROM pinned UNION SELECT id FROM suggested"
@@ -230,11 +251,12 @@ def page_articles_sql(condition_id, keyword_terms, slugs, limit):
         wanted += (
             f" UNION SELECT c.id FROM {article} c WHERE c.slug IN ({', '.join(['%s'] * len(slugs))}) AND {published}"
         )
-        params += [*slugs, Status.PUBLISHED, timezone.now()]
+        params += [*slugs, *published_params]
     sql = (
         f"WITH pinned AS (SELECT id, article_id, position FROM {link} WHERE condition_id = %s), "
         f"suggested AS ({suggested}) "
-        f"SELECT {columns}, pinned.position AS pin, pinned.id AS pin_order, suggested.priority AS priority "
+        f"SELECT {columns}, pinned.position AS pin, pinned.id AS pin_order, suggested.priority AS priority, "
+        f"{_cited_authors_sql('a')} AS author_rows "
         f"FROM {article} a LEFT JOIN pinned ON pinned.article_id = a.id LEFT JOIN suggested ON suggested.id = a.id "
         f"WHERE a.id IN ({wanted}) "
         "ORDER BY suggested.priority IS NULL, suggested.priority, a.year DESC NULLS LAST, "

@@ -1,6 +1,5 @@
 """Research articles (the citation library) and their authors."""
 
-import re
 
 import reversion
 from django.contrib.postgres.lookups import Overlap
@@ -11,7 +10,7 @@ from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Lower, Upper
 from django.utils.translation import gettext_lazy as _
 
-from citations.ama import ama_citation, author_list
+from citations.ama import ama_citation, author_list, short_name
 from citations.identifiers import normalize_doi, validate_doi, validate_pmid
 from citations.tokens import cited_slugs, keyword_index
 
@@ -228,10 +227,7 @@ class ArticleAuthor(models.Model):
     @property
     def short_name(self):
         """Family name and initials, as citations print them: "Michael J. Erdek" -> "Erdek MJ"."""
-        # Lower-case particles ("Amanda C de C") are not initials: PubMed writes "Williams ACC".
-        parts = [part for part in re.split(r"[\s.\-]+", self.given_names) if part and not part.islower()]
-        initials = "".join(part[0].upper() for part in parts)
-        return f"{self.family_name} {initials}".strip()
+        return short_name(self.family_name, self.given_names)
 
 
 def check_citations(page):

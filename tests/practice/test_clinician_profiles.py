@@ -1,9 +1,12 @@
 """Clinician profiles: public pages about the clinic's physicians, published through the medical review workflow;
 "Reviewed by" links to them and search engines read reviewers and authors as physicians."""
 
+from datetime import timedelta
+
 import extruct
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clinicians.models import Clinician
 from conditions import publishing
@@ -45,6 +48,20 @@ def test_articles_are_matched_to_authors_by_family_name_and_initial(client, demo
 def test_reviewed_by_links_to_the_reviewers_profile(client, demo_clinic):
     page = client.get("/conditions/post-laminectomy-syndrome/").content.decode()
     assert '<a href="/clinicians/arif-hussain/">Arif Hussain, DO</a>' in page
+
+
+@pytest.mark.parametrize("status", ["draft", "scheduled"])
+def test_reviewed_by_names_a_reviewer_whose_profile_is_not_public_without_a_link(client, demo_clinic, status):
+    profile = ClinicianProfile.objects.get(slug="arif-hussain")
+    if status == "draft":
+        profile.status = Status.DRAFT
+    else:
+        profile.published_at = timezone.now() + timedelta(days=1)
+    profile.save()
+    for url in ["/conditions/post-laminectomy-syndrome/", "/treatments/spinal-cord-stimulation/"]:
+        page = client.get(url).content.decode()
+        assert "Arif Hussain, DO" in page, url
+        assert "/clinicians/arif-hussain/" not in page, url
 
 
 def test_json_ld_gives_the_reviewer_as_a_physician_with_their_profile(client, demo_clinic):
