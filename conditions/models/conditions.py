@@ -61,13 +61,18 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         return self.only("name", "slug", "summary", "body_region", "alternate_names").order_by("name")
 
     def first_letters(self):
-        """{index letter: number of conditions}, in alphabetical order ("#" for names that do not start with a letter,
-        last). One query, whatever the number of conditions."""
+        """{index letter: number of conditions named under it}, in alphabetical order ("#" for names that do not
+        start with a letter, last), with 0 for a letter only "X, see Y" entries start: every letter the index lists
+        something under. One query of (first letter, other names) pairs: mostly one per letter, whatever the number of
+        conditions."""
         counts = {}
-        rows = self.order_by().annotate(first=first_letter()).values_list("first").annotate(Count("pk"))
-        for first, count in sorted(rows):
+        rows = self.order_by().annotate(first=first_letter()).values_list("first", "alternate_names")
+        for first, alternate_names, count in rows.annotate(Count("pk")):
             letter = index_letter(first)
             counts[letter] = counts.get(letter, 0) + count
+            for other in other_names(alternate_names):  # listed under letters only (see `entries_under`)
+                if (see := index_letter(other)) != "#":
+                    counts.setdefault(see, 0)
         return dict(sorted(counts.items(), key=lambda item: (item[0] == "#", item[0])))
 
     def in_region(self, region):

@@ -81,3 +81,19 @@ def test_a_large_index_lists_names_that_do_not_start_with_a_letter_under_hash(cl
     listing = listing[listing.index('<ul class="az-list">') :]
     assert "3rd occipital nerve pain" in listing and "Sciatica" not in listing
     assert "1st rib syndrome" not in listing  # "X, see Y" entries are listed under letters only
+
+
+def test_a_large_index_offers_a_letter_that_only_other_names_start(client, settings):
+    """"Quadriceps tendinopathy, see Jumper's knee" was out of reach: the letter menu offered only the letters of
+    condition names, and ?letter=Q fell back to the first letter."""
+    settings.CONDITION_INDEX_PAGE_SIZE = settings.HOME_CONDITION_LIMIT = 2
+    ConditionFactory(name="Jumper's knee", slug="jumpers-knee", alternate_names="Quadriceps tendinopathy")
+    for name in ("Knee pain", "Neck pain"):
+        ConditionFactory(name=name)
+    assert re.findall(r'href="\?letter=([^"&]+)"', main(client, "/conditions/")) == ["J", "K", "N", "Q"]
+    assert 'href="/conditions/?letter=Q"' in main(client, "/")
+    listing = main(client, "/conditions/?letter=Q")
+    assert 'aria-current="page">Q</a>' in listing
+    see = re.sub(r"\s+", " ", listing[listing.index('<ul class="az-list">') :])
+    assert 'Quadriceps tendinopathy, <em>see</em> <a href="/conditions/jumpers-knee/">Jumper&#x27;s knee</a>' in see
+    assert "Knee pain" not in see
