@@ -74,15 +74,15 @@ def sentence_case(title: str) -> str:
 AMA_AUTHORS_SHOWN = 6
 
 
+_INITIALS_SPLIT = re.compile(r"[\s.\-]+")
+
+
 def short_name(family_name, given_names) -> str:
     """Family name and initials, as citations print them: "Michael J. Erdek" -> "Erdek MJ"."""
     # Lower-case particles ("Amanda C de C") are not initials: PubMed writes "Williams ACC".
     parts = [part for part in _INITIALS_SPLIT.split(given_names) if part and not part.islower()]
     initials = "".join(part[0].upper() for part in parts)
     return f"{family_name} {initials}".strip()
-
-
-_INITIALS_SPLIT = re.compile(r"[\s.\-]+")
 
 
 def author_list(authors) -> str:

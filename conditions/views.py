@@ -182,7 +182,7 @@ class ConditionDetailView(PreviewableDetailView):
         return super().get_queryset().for_page()
 
     def get_context_data(self, **kwargs):
-        research = condition_research(self.object)  # sidebar and References: two more queries
+        research = condition_research(self.object)  # sidebar and References: one more query
         tag_page(self.request, *page_tags.condition_page_tags(self.object, research))
         page = structured_data.condition_page(self.object, self.request)
         return super().get_context_data(
