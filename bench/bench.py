@@ -173,6 +173,27 @@ for url in {urls!r}:
         times.append((time.perf_counter() - start) * 1000)
     times.sort()
     print(f"RENDER {{url}} {{times[99]:.2f}} {{len(response.content)}}")
+# Where the condition page's time goes: its template (with the filters and tags it calls) and its SQL round trips;
+# the rest is the view, Django building queries and rows, and the middleware.
+from django.db import connection
+from django.template.response import SimpleTemplateResponse
+spent = {{}}
+render_content = SimpleTemplateResponse.rendered_content.fget
+def timed(key, call, *args):
+    start = time.perf_counter()
+    try:
+        return call(*args)
+    finally:
+        spent[key] = spent.get(key, 0) + time.perf_counter() - start
+SimpleTemplateResponse.rendered_content = property(lambda self: timed("template", render_content, self))
+parts = {{"total": [], "template": [], "sql": []}}
+with connection.execute_wrapper(lambda execute, *args: timed("sql", execute, *args)):
+    for n in range(200):
+        spent.clear()
+        timed("total", client.get, {urls[0]!r})
+        for key in parts:
+            parts[key].append(spent.get(key, 0) * 1000)
+print("BREAKDOWN " + " ".join(f"{{key}}={{statistics.median(times):.2f}}" for key, times in parts.items()))
 # The machine's speed at that moment, to read the milliseconds above against (shared, throttled CPUs vary 4x).
 runs = []
 for n in range(5):
@@ -358,6 +379,7 @@ def main():
     )
     render = {url: (float(ms), int(size)) for url, ms, size in re.findall(r"RENDER (\S+) ([\d.]+) (\d+)", rendered)}
     calibration = float(re.search(r"CALIBRATION ([\d.]+)", rendered).group(1))
+    breakdown = {key: float(ms) for key, ms in re.findall(r"(\w+)=([\d.]+)", re.search(r"BREAKDOWN (.*)", rendered)[1])}
     search_p95 = float(re.search(r"p95=([\d.]+)", search_line).group(1))
 
     limit = results["static file (limit)"][0]["rps"]
@@ -392,6 +414,12 @@ def main():
         f"\nThe CPU's speed during the in-process measurements: sum(range(10**6)) took {calibration:.0f} ms "
         f"(about {CALIBRATION_IDLE_MS} ms on an idle core of a current x86 server): read milliseconds as "
         f"{calibration / CALIBRATION_IDLE_MS:.1f}× what an idle machine would show."
+    )
+    rest = breakdown["total"] - breakdown["template"] - breakdown["sql"]
+    print(
+        f"The condition page's in-process render ({breakdown['total']:.1f} ms, medians of 200): its template "
+        f"{breakdown['template']:.1f} ms, its SQL round trips {breakdown['sql']:.1f} ms, the rest (view, building "
+        f"queries and rows, middleware) {rest:.1f} ms."
     )
     print(f"\n{'aim':<46}{'measured':>22}   target")
     for label, measured, target in aims:
