@@ -1,6 +1,5 @@
 """Research articles (the citation library) and their authors."""
 
-
 import reversion
 from django.contrib.postgres.lookups import Overlap
 from django.core.exceptions import ValidationError

@@ -84,7 +84,7 @@ def test_a_large_index_lists_names_that_do_not_start_with_a_letter_under_hash(cl
 
 
 def test_a_large_index_offers_a_letter_that_only_other_names_start(client, settings):
-    """"Quadriceps tendinopathy, see Jumper's knee" was out of reach: the letter menu offered only the letters of
+    """ "Quadriceps tendinopathy, see Jumper's knee" was out of reach: the letter menu offered only the letters of
     condition names, and ?letter=Q fell back to the first letter."""
     settings.CONDITION_INDEX_PAGE_SIZE = settings.HOME_CONDITION_LIMIT = 2
     ConditionFactory(name="Jumper's knee", slug="jumpers-knee", alternate_names="Quadriceps tendinopathy")
