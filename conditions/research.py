@@ -199,8 +199,12 @@ def condition_research(condition):
     chosen = [article for article in related if article.pk not in cited_pks][:limit]
     room = max(0, limit - len(related))
     suggestions = [a for a in articles if a.priority is not None and a.pin is None and a.pk not in cited_pks][:room]
-    for article in (*chosen, *suggestions, *cited.values()):
-        _set_cited_authors(article)
+    shown = [*chosen, *suggestions, *cited.values()]
+    # The live preview's chosen articles are the form's rows, not this query's: their authors take one more query.
+    _prefetch_authors([article for article in shown if not hasattr(article, "author_rows")])
+    for article in shown:
+        if hasattr(article, "author_rows"):
+            _set_cited_authors(article)
     return PageResearch(
         sidebar=chosen,
         suggested=suggestions,

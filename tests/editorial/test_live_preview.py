@@ -1,11 +1,13 @@
 """The live preview: the public page from the unsaved form, for staff who may edit, and nothing is saved."""
 
+import re
+
 from django.urls import reverse
 from reversion.models import Version
 
 from conditions.models import Condition
 
-from ..factories import ConditionFactory, TreatmentFactory
+from ..factories import ConditionArticleFactory, ConditionFactory, ResearchArticleFactory, TreatmentFactory
 from ..helpers import admin_form_data, admin_url, browser_client, new_condition_data
 
 
@@ -46,6 +48,26 @@ def test_the_preview_of_a_page_shows_its_unsaved_treatment_rows_and_leaves_the_p
     condition.refresh_from_db()
     assert condition.overview == "<p>Saved text.</p>" and not condition.condition_treatments.exists()
     assert Version.objects.count() == versions
+
+
+def test_the_preview_of_a_page_cites_its_linked_articles_with_their_authors(login, reviewer):
+    """The sidebar's articles come from the form's rows in a preview, not from the page's one query for articles:
+    a preview of any page with a linked article answered 500 when that query came to carry the authors."""
+    condition = ConditionFactory()
+    saved = ResearchArticleFactory(title="Saved link", authors=[("Hussain", "Arif")])
+    ConditionArticleFactory(condition=condition, article=saved)
+    typed = ResearchArticleFactory(title="Typed link", authors=[("Erdek", "Michael A.")])
+    client = login(reviewer)
+    data = admin_form_data(
+        client.get(admin_url(Condition, "change", condition.pk)),
+        **{"condition_articles-TOTAL_FORMS": "2", "condition_articles-1-article": str(typed.pk),
+           "condition_articles-1-position": "2"},
+    )  # fmt: skip
+    response = client.post(preview_url(condition), data)
+
+    assert response.status_code == 200
+    html = re.sub(r"<[^>]+>", "", response.json()["html"])
+    assert "Hussain A. Saved link." in html and "Erdek MA. Typed link." in html
 
 
 def test_the_preview_needs_a_signed_in_person_who_may_edit(client, administrator, login):
