@@ -5,10 +5,13 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import caches
+from django.db import connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinic import cache as page_cache
+from clinic import content_version
 from conditions.models import Condition, Status
 
 from ..factories import (
@@ -229,3 +232,38 @@ def test_without_a_named_release_the_code_and_templates_are_the_release(settings
         assert len(page_cache.release()) == 12
     finally:
         page_cache.release.cache_clear()
+
+
+class Abandoned(Exception):
+    pass
+
+
+def version_updates(queries):
+    return [query for query in queries if query["sql"].startswith("UPDATE") and "contentversion" in query["sql"]]
+
+
+def test_a_transaction_that_changes_many_rows_replaces_the_content_version_once(django_capture_on_commit_callbacks):
+    """The version the per-process copies are checked against (clinic/content_version.py): one UPDATE per committed
+    change, not one per row (an admin save with ten inline rows sent ten)."""
+    before = content_version.current()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            condition = ConditionFactory(name="Sciatica")
+            for _ in range(3):
+                ConditionTreatmentFactory(condition=condition)
+    assert len(version_updates(queries)) == 1
+    assert content_version.current() != before
+
+
+def test_a_change_rolled_back_with_its_savepoint_leaves_the_next_change_its_own_version_bump(
+    django_capture_on_commit_callbacks,
+):
+    before = content_version.current()
+    with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+        with transaction.atomic():
+            with pytest.raises(Abandoned), transaction.atomic():
+                ConditionFactory(name="Sciatica")  # the first change: it registers the bump...
+                raise Abandoned  # ...which Django drops with the savepoint
+            ConditionFactory(name="Neck pain")  # committed: it must replace the version itself
+    assert len(version_updates(queries)) == 1
+    assert content_version.current() != before
