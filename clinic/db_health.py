@@ -274,7 +274,9 @@ def can_serve_pages(alias="default"):
         with transaction.atomic(using=alias):
             if connection.vendor == "postgresql":
                 with connection.cursor() as cursor:
-                    cursor.execute("SET LOCAL statement_timeout = %s", [int(settings.READINESS_TIMEOUT_MS)])
+                    # set_config, not SET: SET takes no bound parameters (server_side_binding, settings/base.py).
+                    timeout = str(int(settings.READINESS_TIMEOUT_MS))
+                    cursor.execute("SELECT set_config('statement_timeout', %s, true)", [timeout])
             model._base_manager.using(alias).order_by().exists()
     except DatabaseError:
         return False

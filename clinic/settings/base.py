@@ -133,6 +133,8 @@ if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["clinic.db_routers.PrimaryReplicaRouter"]
+_prepare_threshold = os.environ.get("DB_PREPARE_THRESHOLD", "5")
+_prepare_threshold = None if _prepare_threshold.lower() in {"", "off", "none"} else int(_prepare_threshold)
 for _database in DATABASES.values():
     if _database["ENGINE"] == "django.db.backends.postgresql":
         _database.setdefault("OPTIONS", {}).update(
@@ -146,6 +148,7 @@ for _database in DATABASES.values():
                 "options": (
                     f"-c statement_timeout={int(os.environ.get('DB_STATEMENT_TIMEOUT_MS', '5000'))}"
                     f" -c lock_timeout={int(os.environ.get('DB_LOCK_TIMEOUT_MS', '2000'))}"
+                    " -c plan_cache_mode=force_custom_plan"  # prepared statements too: see prepare_threshold
                 ),
                 # A server that stops answering on an idle pooled connection (a dead host, a dropped network
                 # path) is noticed by TCP within a minute instead of the kernel's two hours; a hung server that still
@@ -155,6 +158,14 @@ for _database in DATABASES.values():
                 "keepalives_interval": 10,
                 "keepalives_count": 3,
                 "tcp_user_timeout": 30000,
+                # Parameters travel apart from the SQL (server-side binding), so a query has the same text whatever
+                # its values, and psycopg prepares it on a connection once it has run DB_PREPARE_THRESHOLD times:
+                # PostgreSQL then parses it once per connection instead of every time (a condition page's three
+                # queries: 2.3 → 1.6 ms). Each run is still planned for its own values (plan_cache_mode above): a
+                # generic plan made the research sidebar's query slower. Behind PgBouncer in transaction mode older
+                # than 1.21 (no prepared statements), set DB_PREPARE_THRESHOLD=off.
+                "server_side_binding": True,
+                "prepare_threshold": _prepare_threshold,
             }
         )
 

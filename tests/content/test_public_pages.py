@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from conditions.forms import ResearchFilterForm
@@ -346,3 +347,22 @@ def test_every_public_page_has_a_skip_link_landmarks_and_one_h1(client):
         assert page.count("<h1") == 1, url
         assert 'role="search"' in page, url
         assert '<html lang="en' in page, url
+
+
+@pytest.mark.usefixtures("clinic_cached")
+def test_on_postgresql_a_pages_queries_are_prepared_once_and_still_planned_for_their_own_values(client, settings):
+    """Server-side binding and psycopg's prepared statements (settings/base.py): PostgreSQL parses each of a page's
+    queries once per connection, and plans every run for its values (a generic plan slowed the research query)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    settings.PAGE_CACHE_SECONDS = 0  # every visit renders
+    condition = condition_with_related(2)
+    for _ in range(connection.settings_dict["OPTIONS"]["prepare_threshold"] + 3):
+        assert client.get(condition.get_absolute_url()).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        prepared = cursor.fetchall()
+    row_queries = [row for row in prepared if 'FROM "conditions_condition"' in row[0]]
+    assert row_queries and row_queries[0][2] >= 1
+    # Planned for their values: no generic plan for a statement with parameters (one without has only that one).
+    assert all(generic == 0 for statement, generic, _ in prepared if "$1" in statement)

@@ -85,7 +85,9 @@ def test_setting_a_replica_url_turns_the_router_on():
     )
     replica = values["DATABASES"]["replica"]
     assert replica["HOST"] == "replica.internal" and replica["TEST"]["MIRROR"] == "default"
-    assert replica["OPTIONS"]["options"] == "-c statement_timeout=5000 -c lock_timeout=2000"
+    assert replica["OPTIONS"]["options"] == (
+        "-c statement_timeout=5000 -c lock_timeout=2000 -c plan_cache_mode=force_custom_plan"
+    )
     assert "pool" in replica["OPTIONS"] and "pool" in values["DATABASES"]["default"]["OPTIONS"]
     assert values["DATABASE_ROUTERS"] == ["clinic.db_routers.PrimaryReplicaRouter"]
     assert "clinic.db_routers.ReplicaMiddleware" in values["MIDDLEWARE"]

@@ -91,7 +91,15 @@ def test_production_pools_connections_with_checks_and_short_timeouts():
     pool = database["OPTIONS"]["pool"]
     assert pool["timeout"] == 3 and "check_connection" in pool["check"]  # a broken connection is never handed out
     assert database["OPTIONS"]["connect_timeout"] == 5
-    assert database["OPTIONS"]["options"] == "-c statement_timeout=5000 -c lock_timeout=2000"
+    assert database["OPTIONS"]["options"] == (
+        "-c statement_timeout=5000 -c lock_timeout=2000 -c plan_cache_mode=force_custom_plan"
+    )
+    # Queries are prepared (parsed once per connection) unless PgBouncer cannot keep them: DB_PREPARE_THRESHOLD=off.
+    assert database["OPTIONS"]["server_side_binding"] is True and database["OPTIONS"]["prepare_threshold"] == 5
+    behind_old_pgbouncer = settings_in_subprocess(
+        ["DATABASES"], DATABASE_URL="postgres://app@db.internal:5432/clinic", DB_PREPARE_THRESHOLD="off"
+    )["DATABASES"]["default"]
+    assert behind_old_pgbouncer["OPTIONS"]["prepare_threshold"] is None
     # An idle pooled connection to a vanished host is noticed by TCP within a minute, not two hours.
     assert database["OPTIONS"]["keepalives_idle"] == 30 and database["OPTIONS"]["tcp_user_timeout"] == 30000
 
