@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db import connection
 
-from citations.ama import AMA_AUTHORS_SHOWN, author_list, name_list, short_name
+from citations.ama import AMA_AUTHORS_SHOWN, name_list, short_name
 from citations.tokens import CITE_TOKEN, cited_slugs, token_slugs
 
 from .models import ArticleAuthor, ConditionArticle, ResearchArticle
@@ -133,36 +133,11 @@ CITED_FIELDS = (
 )  # fmt: skip
 
 
-def _prefetch_authors(*article_lists):
-    """One query for the authors of every article on the page (an article listed twice is one object).
-
-    Only the authors a citation prints: AMA names up to six, and a seventh only says "et al" (citations/ama.py), so
-    an article with 120 authors costs seven rows. Each article gets its `cited_author_list`.
-    """
-    articles = {article.pk: [] for articles in article_lists for article in articles}
-    if not articles:
-        return
-    table = ArticleAuthor._meta.db_table
-    placeholders = ", ".join(["%s"] * len(articles))
-    authors = ArticleAuthor.objects.raw(
-        "SELECT id, article_id, family_name, given_names FROM ("
-        "SELECT id, article_id, position, family_name, given_names, "
-        "ROW_NUMBER() OVER (PARTITION BY article_id ORDER BY position, id) AS author_rank "
-        f"FROM {table} WHERE article_id IN ({placeholders})) ranked "
-        "WHERE author_rank <= %s ORDER BY article_id, position, id",
-        [*articles, AMA_AUTHORS_SHOWN + 1],
-    )
-    for author in authors:
-        articles[author.article_id].append(author)
-    for article_list in article_lists:
-        for article in article_list:
-            article.cited_author_list = author_list(articles[article.pk])
-
-
 def _cited_authors_sql(article_alias):
-    """A column of the article's first AMA_AUTHORS_SHOWN + 1 authors (all a citation prints), as JSON rows
-    [position, id, family name, given names], so a condition page reads its articles and their authors in one
-    query. Sorted in Python: neither database promises the order in which an aggregate reads its rows."""
+    """A column of the article's first AMA_AUTHORS_SHOWN + 1 authors, as JSON rows [position, id, family name, given
+    names]: only the authors a citation prints (AMA names up to six, and a seventh only says "et al":
+    citations/ama.py), so an article with 120 authors costs seven rows. Sorted in Python (`cite_authors`): neither
+    database promises the order in which an aggregate reads its rows."""
     aggregate = "json_agg(json_build_array" if connection.vendor == "postgresql" else "json_group_array(json_array"
     return (
         f"(SELECT {aggregate}(x.position, x.id, x.family_name, x.given_names)) FROM ("
@@ -171,10 +146,25 @@ def _cited_authors_sql(article_alias):
     )
 
 
-def _set_cited_authors(article):
-    rows = article.author_rows
-    rows = json.loads(rows) if isinstance(rows, str) else rows or []  # SQLite gives text, psycopg a list
-    article.cited_author_list = name_list([short_name(family, given) for _, _, family, given in sorted(rows)])
+def cite_authors(articles):
+    """Give each article its `cited_author_list`. A condition page's query for articles brings their authors
+    (`author_rows`, from `_cited_authors_sql`); those of any other article come in one more query."""
+    missing = {article.pk for article in articles if not hasattr(article, "author_rows")}
+    if missing:
+        table = ResearchArticle._meta.db_table
+        found = ResearchArticle.objects.raw(
+            f"SELECT a.id, {_cited_authors_sql('a')} AS author_rows FROM {table} a "
+            f"WHERE a.id IN ({', '.join(['%s'] * len(missing))})",
+            [*missing],
+        )
+        rows = {article.pk: article.author_rows for article in found}
+        for article in articles:
+            if not hasattr(article, "author_rows"):
+                article.author_rows = rows.get(article.pk)
+    for article in articles:
+        rows = article.author_rows
+        rows = json.loads(rows) if isinstance(rows, str) else rows or []  # SQLite gives text, psycopg a list
+        article.cited_author_list = name_list([short_name(family, given) for _, _, family, given in sorted(rows)])
 
 
 def condition_research(condition):
@@ -199,12 +189,8 @@ def condition_research(condition):
     chosen = [article for article in related if article.pk not in cited_pks][:limit]
     room = max(0, limit - len(related))
     suggestions = [a for a in articles if a.priority is not None and a.pin is None and a.pk not in cited_pks][:room]
-    shown = [*chosen, *suggestions, *cited.values()]
     # The live preview's chosen articles are the form's rows, not this query's: their authors take one more query.
-    _prefetch_authors([article for article in shown if not hasattr(article, "author_rows")])
-    for article in shown:
-        if hasattr(article, "author_rows"):
-            _set_cited_authors(article)
+    cite_authors([*chosen, *suggestions, *cited.values()])
     return PageResearch(
         sidebar=chosen,
         suggested=suggestions,
@@ -283,7 +269,7 @@ def treatment_research(treatment):
         by_pk = {article.pk: article for article in related}
         for article in ResearchArticle.objects.published().filter(slug__in=slugs):
             cited[article.slug] = by_pk.get(article.pk, article)
-    _prefetch_authors(related, cited.values())
+    cite_authors([*related, *cited.values()])
     references = build_references(cited, slugs)
     cited_pks = {reference.article.pk for reference in references}
     return PageResearch(sidebar=[article for article in related if article.pk not in cited_pks], references=references)

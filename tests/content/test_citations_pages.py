@@ -104,6 +104,20 @@ def test_a_condition_page_prints_each_citations_authors_in_their_order_and_et_al
     assert "de Vos CC. Cited review." in page
 
 
+def test_a_treatment_page_prints_its_citations_authors_the_same_way(client):
+    """A treatment page reads its articles' authors in one query of its own, by the same rule."""
+    treatment = TreatmentFactory()
+    linked = ResearchArticleFactory(title="Linked trial", treatments=[treatment],
+                                    authors=[(name, "K") for name in "ABCDEFG"])  # fmt: skip
+    linked.authors.filter(family_name="A").update(position=9)  # last by position, though written first
+    cited = ResearchArticleFactory(title="Cited review", authors=[("de Vos", "Cecile C. de")])
+    treatment.body = f"<p>As reviewed[cite:{cited.slug}].</p>"
+    treatment.save()
+    page = text_of(client.get(treatment.get_absolute_url()).content.decode())
+    assert "B K, C K, D K, et al. Linked trial." in page
+    assert "de Vos CC. Cited review." in page
+
+
 def test_a_citation_leaves_out_what_is_unknown():
     article = ResearchArticleFactory(title="Why does it hurt?", journal="", journal_abbreviation="", year=None,
                                      volume="", issue="", pages="")  # fmt: skip
