@@ -622,15 +622,16 @@ _fallback_lock = threading.Lock()
 
 
 def _fallback_copy(digest, version=None):
-    """The packed copy if it may be served now: its version is `version` (the database's, read just now), or it was
-    known current less than PAGE_CACHE_FALLBACK_SECONDS ago."""
+    """The packed copy if it may be served now: its version is `version` (the database's, read just now), or,
+    when either version is unknown, it was known current less than PAGE_CACHE_FALLBACK_SECONDS ago. A copy of
+    another version is stale however recently it was found current: some process changed the content since."""
     now = time.monotonic()
     with _fallback_lock:
         entry = _fallback.get(digest)
         if entry is None:
             return None
         stored_version, checked, expires, packed = entry
-        if now >= expires:
+        if now >= expires or (None not in (version, stored_version) and stored_version != version):
             del _fallback[digest]
             return None
         if version is not None and stored_version == version:

@@ -12,7 +12,9 @@ from django.core.cache import caches
 from django.db import OperationalError, connection
 
 from accounts.models import SecurityPolicy
+from clinic import content_version
 from clinic.cache_backends import CacheUnavailable
+from conditions.models import Condition, Status
 
 from ..factories import ConditionFactory
 from ..servers import RedisServer
@@ -95,6 +97,25 @@ def test_while_redis_hangs_each_process_keeps_what_it_rendered_while_the_content
     settings.PAGE_CACHE_FALLBACK_SECONDS = 0  # copies older than this are never served
     client.get("/conditions/")
     assert "X-Page-Cache" not in client.get("/conditions/")
+
+
+def test_while_redis_hangs_a_copy_checked_a_moment_ago_is_not_served_once_another_process_withdrew_the_page(
+    client, redis_server
+):
+    """The content version changed: the copy is known stale, however recently it was last found current (it was
+    served for up to PAGE_CACHE_FALLBACK_SECONDS more). The two-worker test in test_cache_withdraw.py failed
+    whenever the reviewer's change landed within that second of the last visit."""
+    condition = ConditionFactory(name="Sciatica")
+    url = condition.get_absolute_url()
+    redis_server.pause()
+    assert "X-Page-Cache" not in client.get(url)
+    assert client.get(url)["X-Page-Cache"] == "local"  # found current just now
+
+    # What another process's withdrawal leaves: the row changed and, once committed, the content version. This
+    # process's signals never ran, and Redis could not tell it either.
+    Condition.objects.filter(pk=condition.pk).update(status=Status.DRAFT)
+    content_version.bump()
+    assert client.get(url).status_code == 404
 
 
 def test_a_page_served_just_before_redis_hangs_is_served_by_this_process_without_a_render(client, redis_server):
