@@ -18,7 +18,6 @@ cited articles together (the suggestions are a LIMITed subquery), each with the 
 treatment page one more for the authors of every article on the page.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 
@@ -27,6 +26,7 @@ from django.db import connection
 
 from citations.ama import AMA_AUTHORS_SHOWN, name_list, short_name
 from citations.tokens import CITE_TOKEN, cited_slugs, token_slugs
+from clinic.json_rows import json_rows, json_rows_sql
 
 from .models import ArticleAuthor, ConditionArticle, ResearchArticle
 from .models.publishing import published_sql
@@ -136,13 +136,11 @@ CITED_FIELDS = (
 def _cited_authors_sql(article_alias):
     """A column of the article's first AMA_AUTHORS_SHOWN + 1 authors, as JSON rows [position, id, family name, given
     names]: only the authors a citation prints (AMA names up to six, and a seventh only says "et al":
-    citations/ama.py), so an article with 120 authors costs seven rows. Sorted in Python (`cite_authors`): neither
-    database promises the order in which an aggregate reads its rows."""
-    aggregate = "json_agg(json_build_array" if connection.vendor == "postgresql" else "json_group_array(json_array"
-    return (
-        f"(SELECT {aggregate}(x.position, x.id, x.family_name, x.given_names)) FROM ("
+    citations/ama.py), so an article with 120 authors costs seven rows."""
+    return json_rows_sql(
+        ("position", "id", "family_name", "given_names"),
         f"SELECT position, id, family_name, given_names FROM {ArticleAuthor._meta.db_table} "
-        f"WHERE article_id = {article_alias}.id ORDER BY position, id LIMIT {AMA_AUTHORS_SHOWN + 1}) x)"
+        f"WHERE article_id = {article_alias}.id ORDER BY position, id LIMIT {AMA_AUTHORS_SHOWN + 1}",
     )
 
 
@@ -162,9 +160,8 @@ def cite_authors(articles):
             if not hasattr(article, "author_rows"):
                 article.author_rows = rows.get(article.pk)
     for article in articles:
-        rows = article.author_rows
-        rows = json.loads(rows) if isinstance(rows, str) else rows or []  # SQLite gives text, psycopg a list
-        article.cited_author_list = name_list([short_name(family, given) for _, _, family, given in sorted(rows)])
+        rows = json_rows(article.author_rows)
+        article.cited_author_list = name_list([short_name(family, given) for _, _, family, given in rows])
 
 
 def condition_research(condition):

@@ -6,11 +6,13 @@ import reversion
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxLengthValidator
 from django.db import models
-from django.db.models import Count, Prefetch, Q
+from django.db.models import Count, Q
+from django.db.models.expressions import RawSQL
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from citations.tokens import normalize_keyword
+from clinic.json_rows import json_datetime, json_rows, json_rows_sql
 from clinic.media import ImageUploadValidator, hero_image_path
 
 from ..fields import RichTextField
@@ -101,31 +103,33 @@ class ConditionQuerySet(PublishableQuerySet, ReviewedQuerySet):
         return dict(self.order_by().values_list("body_region").annotate(Count("pk")))
 
     def for_page(self):
-        """A condition page's row and its treatment links: two queries (the research: conditions/research.py).
+        """A condition page's row with its treatment links (`treatment_links`): one query (the research is one more:
+        conditions/research.py).
 
-        Every treatment link comes with its treatment (published or not, filtered in Python: see
-        `published_treatment_links`), so the page can name every treatment it depends on for the page cache.
+        The links come with their treatments, published or not (filtered in Python: `published_treatment_links`),
+        so the page can name every treatment it depends on for the page cache. They are a JSON column of the row
+        (clinic/json_rows.py): a prefetch query cost a round trip and more to build than the row's own query.
         """
+        link, treatment, condition = (model._meta.db_table for model in (ConditionTreatment, Treatment, self.model))
+        columns = [f"l.{name}" for name in LINKED_FIELDS] + [f"t.{name}" for name in LINKED_TREATMENT_FIELDS]
+        rows = json_rows_sql(
+            (*LINKED_FIELDS, *LINKED_TREATMENT_FIELDS),
+            f"SELECT {', '.join(columns)} FROM {link} l JOIN {treatment} t ON t.id = l.treatment_id "
+            f"WHERE l.condition_id = {condition}.id",
+        )
         return (
             self.with_reviewer_profile()
             .defer("search_vector")
-            .prefetch_related(
-                Prefetch(
-                    "condition_treatments",
-                    queryset=ConditionTreatment.objects.select_related("treatment")
-                    .only(*LINKED_TREATMENT_FIELDS)
-                    .order_by("position", "pk"),
-                    to_attr="treatment_links",
-                ),
-            )
+            # Read as it comes (a list from psycopg, text from SQLite): JSONField would decode psycopg's list again.
+            .annotate(treatment_link_rows=RawSQL(rows, (), output_field=models.TextField()))
         )
 
 
-#: What a condition page shows of a linked treatment, and what deciding whether it is public needs.
-LINKED_TREATMENT_FIELDS = (
-    "condition_id", "treatment_id", "position", "note", "treatment__name", "treatment__slug", "treatment__summary",
-    "treatment__category", "treatment__status", "treatment__published_at", "treatment__draft_of_id",
-)  # fmt: skip
+#: What a condition page shows of a treatment link and its treatment, and what deciding whether the treatment is public
+#: needs: the columns of `for_page()`'s rows, in this order (`Condition.treatment_links`), the link's position and id
+#: first, as the links are ordered.
+LINKED_FIELDS = ("position", "id", "treatment_id", "note")
+LINKED_TREATMENT_FIELDS = ("name", "slug", "summary", "category", "status", "published_at", "draft_of_id")
 
 
 @reversion.register(follow=("condition_treatments", "condition_articles", "other_regions"), exclude=UNVERSIONED)
@@ -289,6 +293,18 @@ class Condition(Publishable, Reviewed):
     @property
     def index_letter(self):
         return index_letter(self.name[:1])
+
+    @cached_property
+    def treatment_links(self):
+        """The links to treatments, published or not, in the editor's order, each with its treatment (needs
+        `for_page()`; the admin's live preview sets them from its form)."""
+        links = []
+        for position, pk, treatment_id, note, *shown in json_rows(self.treatment_link_rows):
+            fields = dict(zip(LINKED_TREATMENT_FIELDS, shown, strict=True))
+            fields["published_at"] = json_datetime(fields["published_at"])
+            treatment = Treatment(id=treatment_id, **fields)
+            links.append(ConditionTreatment(id=pk, condition=self, treatment=treatment, position=position, note=note))
+        return links
 
     @cached_property
     def published_treatment_links(self):
