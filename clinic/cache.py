@@ -538,18 +538,25 @@ class PageCacheMiddleware:
             if next_change is not None:  # never serve a copy past the moment a scheduled page goes live
                 timeout = max(1, min(timeout, int(next_change - time.time())))
             tags = getattr(request, "page_cache_tags", None) or {EVERYTHING}
-            add_http_caching_headers(response, tags, shared_seconds=timeout)
             try:
-                packed = _pack(response)
-                _keep_fallback(digest, packed)
                 versions = _tag_versions(cache, tags)
                 # Tags first, then the sequence: a change made during the rendering shows in one or the other.
-                if cache.get(SEQUENCE_KEY) == sequence:
-                    entry = (versions, packed, sequence, time.time() + timeout)
-                    cache.set(_page_key(generation, digest), entry, timeout=timeout)
-                    cache.set(_last_good_key(digest), (epoch, packed), timeout=settings.PAGE_CACHE_LAST_GOOD_SECONDS)
+                unchanged = cache.get(SEQUENCE_KEY) == sequence
             except Exception:  # noqa: BLE001
                 logger.warning("Could not store a page in the cache", exc_info=True)
+                unchanged = False
+            # A page rendered while a change committed may show rows read before it: kept by no cache, not even by a
+            # proxy, which could store it after the change's purge reached it and serve it for s-maxage.
+            add_http_caching_headers(response, tags, shared_seconds=timeout if unchanged else 0)
+            if unchanged:
+                packed = _pack(response)
+                _keep_fallback(digest, packed)
+                try:
+                    cache.set(_page_key(generation, digest), (versions, packed, sequence, time.time() + timeout),
+                              timeout=timeout)  # fmt: skip
+                    cache.set(_last_good_key(digest), (epoch, packed), timeout=settings.PAGE_CACHE_LAST_GOOD_SECONDS)
+                except Exception:  # noqa: BLE001
+                    logger.warning("Could not store a page in the cache", exc_info=True)
             response["X-Page-Cache"] = "miss"
             response.page_cache = "miss"
             response = conditional(request, response)

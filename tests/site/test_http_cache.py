@@ -8,9 +8,10 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
+from django.db import connection
 from django.test import Client
 
-from clinic.cache import object_tag
+from clinic.cache import bump_tags, object_tag
 from clinic.http_cache import header_tag
 from clinic.purge import backend
 from conditions.models import Condition, Status
@@ -99,6 +100,28 @@ def test_a_conditional_request_for_an_unchanged_page_gets_304_and_a_changed_one_
     condition.save()
     changed = client.get(condition.get_absolute_url(), headers={"If-None-Match": first["ETag"]})
     assert changed.status_code == 200 and "New summary." in changed.content.decode()
+
+
+def test_a_page_rendered_while_a_change_commits_is_kept_by_no_proxy_nor_by_the_page_cache(client, settings):
+    """Its rows may have been read before the change: a proxy that stored it after the change's purge reached it would
+    serve the old page, perhaps a withdrawn one, for s-maxage. It went out with s-maxage like any other."""
+    settings.PAGE_CACHE_SHARED_SECONDS = 300  # as with a purge backend (PAGE_CACHE_PURGE)
+    condition = ConditionFactory()
+
+    def change_commits_elsewhere(execute, sql, params, many, context):
+        if "research" in sql:  # the page's second query: its row is read, it is still rendering
+            bump_tags([object_tag(Condition, condition.pk)], downstream=True)  # what that commit does
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(change_commits_elsewhere):
+        during = client.get(condition.get_absolute_url())
+    assert during.status_code == 200
+    assert "s-maxage=0" in during["Cache-Control"] and "max-age=0" in during["Cache-Control"]
+    assert during["X-Page-Cache"] == "miss"
+    after = client.get(condition.get_absolute_url())
+    assert after["X-Page-Cache"] == "miss"  # not stored either: rendered again
+    assert "s-maxage=300" in after["Cache-Control"]
+    assert client.get(condition.get_absolute_url())["X-Page-Cache"] == "hit"
 
 
 def test_staff_and_drafts_are_never_public_to_shared_caches(editor):
