@@ -255,6 +255,36 @@ def start_server(env, port):
     raise SystemExit("gunicorn did not start")
 
 
+def machine_busy(seconds=3):
+    """The share of the machine's CPU time that processes used over `seconds` (from /proc/stat), and the share a
+    hypervisor gave to other machines (steal); None where there is no /proc/stat."""
+
+    def sample():
+        with open("/proc/stat") as stat:
+            user, nice, system, idle, iowait, irq, softirq, steal = map(int, stat.readline().split()[1:9])
+        return user + nice + system + irq + softirq, idle + iowait, steal
+
+    try:
+        before = sample()
+        time.sleep(seconds)
+        after = sample()
+    except OSError:
+        return None
+    busy, idle, steal = (a - b for a, b in zip(after, before, strict=True))
+    total = busy + idle + steal
+    return (busy / total, steal / total) if total else None
+
+
+def print_machine_load(when, measured):
+    """A run measured beside other work reads low (this machine is shared): say so with the figures."""
+    if measured is None:
+        return
+    busy, steal = measured
+    warning = " Other work was running: the ratios read low; run make bench on an idle machine." if busy > 0.15 else ""
+    print(f"{when}, with none of this run's processes working, the CPUs were {busy:.0%} busy "
+          f"(and {steal:.0%} taken by other virtual machines).{warning}")  # fmt: skip
+
+
 def wrk(url, script=None):
     command = ["wrk", "-t2", f"-c{CONNECTIONS}", f"-d{SECONDS}s", "--latency", "--timeout", "5s"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
@@ -341,6 +371,7 @@ def main():
         re.findall(r"QUERIES (\S+) (\d+)", manage({**env, "PAGE_CACHE_SECONDS": "0"}, "shell", "-c",
                                                    COUNT_QUERIES.format(urls=list(urls.values())), capture=True))
     )  # fmt: skip
+    load_before = machine_busy()
     server = start_server(env, port)
     try:
         for path in (CONDITION, "/conditions/"):
@@ -372,6 +403,7 @@ def main():
         server.terminate()
         server.wait(timeout=10)
         static_copy.unlink(missing_ok=True)
+    load_after = machine_busy()
     search_line = manage(env, "shell", "-c", SEARCH_LATENCY, capture=True).strip().splitlines()[-1]
     render_env = {**env, "PAGE_CACHE_SECONDS": "0"}
     rendered = manage(
@@ -385,6 +417,8 @@ def main():
     limit = results["static file (limit)"][0]["rps"]
     print(f"\nmake bench — {time.strftime('%Y-%m-%d %H:%M')}, {os.cpu_count()} cores, gunicorn 2 workers, "
           f"wrk {CONNECTIONS} connections × {SECONDS} s, PostgreSQL")  # fmt: skip
+    print_machine_load("Just before the wrk runs", load_before)
+    print_machine_load("Just after them", load_after)
     print(f"{'target':<24}{'req/s':>10}{'p50 ms':>10}{'p99 ms':>10}{'vs static':>11}{'queries':>9}{'errors':>8}")
     for label, (result, queries) in results.items():
         print(
